@@ -1,0 +1,3 @@
+"""wafr: automated AWS Well-Architected Framework Reviews."""
+
+__version__ = "0.1.0"

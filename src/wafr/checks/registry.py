@@ -1,0 +1,115 @@
+"""The check registry: small functions over the estate, registered with their review metadata.
+
+A check yields one ``Result`` per resource it judges: failed, passed, or not assessable (with why).
+Risk depends on the resource's environment: a single-AZ database is HIGH in production, LOW in dev.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+from wafr.framework import PILLAR_NAMES
+from wafr.framework import load as load_framework
+
+if TYPE_CHECKING:
+    from wafr.estate import Estate, Resource
+
+FAIL, PASS, NOT_ASSESSED, SUPPRESSED = "FAIL", "PASS", "NOT_ASSESSED", "SUPPRESSED"
+RISKS = ("HIGH", "MEDIUM", "LOW")
+ENVIRONMENTS = ("prod", "staging", "dev", "unknown")
+
+
+@dataclass(frozen=True)
+class Result:
+    resource: "Resource"
+    status: str
+    evidence: str
+    risk: str | None = None  # overrides the check's environment-based risk when the evidence warrants
+
+
+def fail(resource: "Resource", evidence: str, risk: str | None = None) -> Result:
+    return Result(resource, FAIL, evidence, risk)
+
+
+def passed(resource: "Resource", evidence: str) -> Result:
+    return Result(resource, PASS, evidence)
+
+
+def not_assessed(resource: "Resource", why: str) -> Result:
+    return Result(resource, NOT_ASSESSED, why)
+
+
+def by_environment(prod: str, staging: str | None = None, dev: str | None = None,
+                   unknown: str | None = None) -> dict[str, str]:
+    """Risk per environment. Staging defaults to prod's risk one step down; an unknown environment is
+    treated like production, since nobody has shown it is not."""
+    step_down = {"HIGH": "MEDIUM", "MEDIUM": "LOW", "LOW": "LOW"}
+    staging = staging or step_down[prod]
+    return {"prod": prod, "staging": staging, "dev": dev or step_down[staging], "unknown": unknown or prod}
+
+
+CheckFn = Callable[["Estate"], Iterable[Result]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    pillar: str
+    focus_area: str
+    risk: Mapping[str, str]
+    best_practices: tuple[str, ...]
+    remediation: str
+    resource_types: tuple[str, ...]
+    fn: CheckFn = field(repr=False)
+
+    def risk_for(self, environment: str) -> str:
+        return self.risk.get(environment, self.risk["unknown"])
+
+    def run(self, estate: "Estate") -> Iterable[Result]:
+        return self.fn(estate)
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(
+    id: str,
+    *,
+    title: str,
+    pillar: str,
+    focus_area: str,
+    risk: str | Mapping[str, str],
+    best_practices: Iterable[str],
+    remediation: str,
+    resource_types: Iterable[str] = (),
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check. Best-practice IDs must exist in the framework taxonomy."""
+    risk_map = by_environment(risk, risk, risk, risk) if isinstance(risk, str) else dict(risk)
+    bps = tuple(best_practices)
+    framework = load_framework()
+    unknown = [bp for bp in bps if bp not in framework]
+    if unknown:
+        raise ValueError(f"check {id}: unknown best practice(s) {unknown}")
+    if pillar not in PILLAR_NAMES:
+        raise ValueError(f"check {id}: unknown pillar {pillar!r}")
+    if set(risk_map) != set(ENVIRONMENTS) or not set(risk_map.values()) <= set(RISKS):
+        raise ValueError(f"check {id}: risk must name {ENVIRONMENTS} with one of {RISKS}")
+
+    def register(fn: CheckFn) -> CheckFn:
+        if id in CHECKS:
+            raise ValueError(f"check {id!r} registered twice")
+        CHECKS[id] = Check(id=id, title=title, pillar=pillar, focus_area=focus_area, risk=risk_map,
+                           best_practices=bps, remediation=remediation,
+                           resource_types=tuple(resource_types), fn=fn)
+        return fn
+
+    return register
+
+
+def all_checks() -> dict[str, Check]:
+    """Every registered check (importing the check modules registers them)."""
+    import wafr.checks  # noqa: F401  (import for registration)
+
+    return CHECKS

@@ -1,0 +1,181 @@
+"""The estate: what was found, independent of where it came from.
+
+Checks ask the estate through its indexes (by type, by id, by link) rather than looping over raw lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Iterator
+
+ACCOUNT_TYPE = "AWS::::Account"
+GLOBAL = "global"
+
+COVERAGE_STATUSES = ("assessed", "denied", "failed", "unsupported", "skipped")
+
+
+@dataclass
+class Resource:
+    """One configuration item, in AWS's own resource-type names (``AWS::RDS::DBInstance``).
+
+    ``config`` is the describe-API shape of the resource (plus any detail a collector added under the
+    documented key of the call that returned it). ``links`` names related resources by native id under
+    a small set of keys: ``vpc``, ``subnets``, ``security_groups``, ``cluster`` (ECS cluster ARN),
+    ``network_interfaces``, ``instances``; they feed indexes and environment inheritance.
+    """
+
+    type: str
+    id: str
+    account: str
+    region: str
+    arn: str = ""
+    name: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    origin: str = ""
+    environment: str = "unknown"  # set by wafr.environment.classify_estate
+    environment_basis: str = ""  # why: "tag Environment=prod", "inherited from vpc-123", …
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.account, self.region, self.type, self.id)
+
+    @property
+    def label(self) -> str:
+        """How a person names it: its Name tag or name, else its id."""
+        return self.name or self.id
+
+    def link(self, key: str) -> list[str]:
+        return self.links.get(key, [])
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Resource":
+        return cls(**data)
+
+
+@dataclass
+class Coverage:
+    """Whether one account x region x service was read, and if not, why."""
+
+    account: str
+    region: str
+    service: str
+    status: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in COVERAGE_STATUSES:
+            raise ValueError(f"unknown coverage status {self.status!r}")
+
+
+@dataclass
+class Estate:
+    resources: list[Resource] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    # -- indexes -------------------------------------------------------------------------------
+    def _index(self) -> None:
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._by_id: dict[str, list[Resource]] = defaultdict(list)
+        self._by_arn: dict[str, Resource] = {}
+        self._linked: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        self._coverage: dict[tuple[str, str, str], Coverage] = {}
+        for resource in self.resources:
+            self._add_to_index(resource)
+        for entry in self.coverage:
+            self._coverage[(entry.account, entry.region, entry.service)] = entry
+
+    def _add_to_index(self, resource: Resource) -> None:
+        self._by_type[resource.type].append(resource)
+        self._by_id[resource.id].append(resource)
+        if resource.arn:
+            self._by_arn[resource.arn] = resource
+        for key, targets in resource.links.items():
+            for target in targets:
+                self._linked[(key, target)].append(resource)
+
+    def add(self, resource: Resource) -> None:
+        self.resources.append(resource)
+        self._add_to_index(resource)
+
+    def record(self, entry: Coverage) -> None:
+        key = (entry.account, entry.region, entry.service)
+        if key in self._coverage:
+            self.coverage.remove(self._coverage[key])
+        self.coverage.append(entry)
+        self._coverage[key] = entry
+
+    # -- queries -------------------------------------------------------------------------------
+    def of_type(self, *types: str) -> list[Resource]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return [r for t in types for r in self._by_type.get(t, [])]
+
+    def get(self, resource_id: str, type: str | None = None, account: str | None = None) -> Resource | None:
+        """The resource with this native id (or ARN), optionally narrowed by type and account."""
+        if resource_id in self._by_arn and type in (None, self._by_arn[resource_id].type):
+            return self._by_arn[resource_id]
+        for resource in self._by_id.get(resource_id, []):
+            if (type is None or resource.type == type) and (account is None or resource.account == account):
+                return resource
+        return None
+
+    def linked_to(self, key: str, target_id: str, type: str | None = None) -> list[Resource]:
+        """Resources whose ``links[key]`` names ``target_id`` (e.g. everything in a VPC)."""
+        found = self._linked.get((key, target_id), [])
+        return [r for r in found if type is None or r.type == type]
+
+    @property
+    def accounts(self) -> list[str]:
+        declared = self.metadata.get("accounts")
+        if declared:
+            return list(declared)
+        return sorted({r.account for r in self.resources} | {c.account for c in self.coverage})
+
+    @property
+    def regions(self) -> list[str]:
+        declared = self.metadata.get("regions")
+        if declared:
+            return list(declared)
+        return sorted({c.region for c in self.coverage if c.region != GLOBAL})
+
+    def coverage_of(self, account: str, region: str, service: str) -> Coverage | None:
+        return self._coverage.get((account, region, service))
+
+    def assessed(self, account: str, region: str, service: str) -> bool:
+        entry = self._coverage.get((account, region, service))
+        return entry is not None and entry.status == "assessed"
+
+    def gap(self, account: str, region: str, service: str) -> str | None:
+        """Why a service was not read here (None when it was): for NOT_ASSESSED evidence."""
+        entry = self._coverage.get((account, region, service))
+        if entry is None:
+            return f"{service} was not collected in {account}/{region}"
+        if entry.status == "assessed":
+            return None
+        detail = f": {entry.detail}" if entry.detail else ""
+        return f"{service} in {account}/{region} was {entry.status}{detail}"
+
+    def account_resource(self, account: str) -> Resource:
+        """The account itself, for account-wide findings."""
+        return Resource(type=ACCOUNT_TYPE, id=account, account=account, region=GLOBAL, name=account)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def extend(self, resources: Iterable[Resource]) -> None:
+        for resource in resources:
+            self.add(resource)

@@ -1,0 +1,92 @@
+"""Sessions for a live scan: boto3's credential chain and profiles, the read-only guard, the account
+identity and its enabled regions. ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) work as
+botocore defines them, since every client comes from a plain boto3 session."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+
+from wafr.errors import WafrError
+from wafr.sources.aws import guard
+
+# Adaptive retries back off on throttling across all threads sharing a client.
+CLIENT_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 8},
+    max_pool_connections=32,
+    connect_timeout=10,
+    read_timeout=60,
+    user_agent_extra="wafr",
+)
+
+
+@dataclass
+class AwsSession:
+    session: boto3.Session
+    account: str
+    partition: str
+    home_region: str
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str, region: str) -> Any:
+        """A client per service x region, created once (boto3 sessions are not thread-safe to create from)."""
+        key = (service, region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self.session.client(service, region_name=region, config=CLIENT_CONFIG)
+            return self._clients[key]
+
+    def known_regions(self, service: str = "ec2") -> set[str]:
+        return set(self.session.get_available_regions(service, partition_name=self.partition))
+
+    def enabled_regions(self) -> list[str]:
+        """The regions enabled for the account (opt-in regions only when opted in)."""
+        ec2 = self.client("ec2", self.home_region)
+        response = ec2.describe_regions(AllRegions=False)
+        return sorted(r["RegionName"] for r in response["Regions"]
+                      if r.get("OptInStatus", "opt-in-not-required") != "not-opted-in")
+
+
+def open_session(profile: str | None = None, region: str | None = None) -> AwsSession:
+    """Open a guarded session and learn the account it reads; user-facing errors become WafrError."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise WafrError(f"AWS profile {profile!r} was not found in your AWS config or credentials files.") from None
+    guard.install(session.events)
+    home = region or session.region_name or "us-east-1"
+    try:
+        sts = session.client("sts", region_name=home, config=CLIENT_CONFIG)
+        identity = sts.get_caller_identity()
+    except NoCredentialsError:
+        raise WafrError(
+            "No AWS credentials found. Set a profile (--profile or AWS_PROFILE), environment credentials, or SSO login."
+        ) from None
+    except ClientError as error:
+        raise WafrError(f"AWS refused the credentials: {error.response['Error'].get('Message', error)}") from None
+    except BotoCoreError as error:
+        raise WafrError(f"Could not reach AWS STS in {home}: {error}") from None
+    arn = identity["Arn"]
+    partition = arn.split(":")[1] if arn.startswith("arn:") else "aws"
+    return AwsSession(session=session, account=identity["Account"], partition=partition, home_region=home)
+
+
+def resolve_regions(aws: AwsSession, requested: list[str] | None) -> list[str]:
+    """The regions to scan: those asked for (validated), else the account's enabled regions."""
+    if not requested:
+        try:
+            return aws.enabled_regions()
+        except (ClientError, BotoCoreError) as error:
+            raise WafrError(f"Could not list the account's enabled regions ({error}); pass --regions.") from None
+    known = aws.known_regions()
+    unknown = [r for r in requested if r not in known]
+    if unknown:
+        raise WafrError(f"Unknown region(s): {', '.join(unknown)}. Known regions include: "
+                        f"{', '.join(sorted(known)[:8])}, …")
+    return requested
