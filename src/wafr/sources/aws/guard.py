@@ -6,12 +6,19 @@ mutating API through it, whatever its IAM permissions would allow.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-READ_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Lookup", "Search", "Select", "Scan", "Query")
+# Configuration reads only: Scan/Query/Select read a customer's data, which a review has no business reading.
+_READ_NAME = re.compile(r"^(Describe|List|Get|BatchGet|Lookup|Search)[A-Z]")
 # Reads whose names do not say so: IAM builds its credential report on request, and STS hands out the
 # temporary credentials an organization scan reads with. Neither changes the account's resources.
 READ_OPERATIONS = frozenset({"GenerateCredentialReport", "AssumeRole"})
+# Reads by name that return secrets or data rather than configuration.
+SECRET_READS = frozenset({
+    "GetSecretValue", "BatchGetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath",
+    "GetObject", "GetObjectTorrent", "GetRandomPassword",
+})
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -19,7 +26,9 @@ class ReadOnlyViolation(RuntimeError):
 
 
 def is_read_operation(operation: str) -> bool:
-    return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
+    if operation in SECRET_READS:
+        return False
+    return bool(_READ_NAME.match(operation)) or operation in READ_OPERATIONS
 
 
 def _refuse_writes(model: Any = None, **_: Any) -> None:

@@ -77,6 +77,19 @@ def open_session(profile: str | None = None, region: str | None = None) -> AwsSe
     return AwsSession(session=session, account=identity["Account"], partition=partition, home_region=home)
 
 
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+
+
+def check_region_names(regions: list[str]) -> None:
+    """Refuse region names botocore has never heard of, before any credentials are needed."""
+    session = boto3.Session()
+    known = {r for p in PARTITIONS for r in session.get_available_regions("ec2", partition_name=p)}
+    unknown = [r for r in regions if r not in known]
+    if unknown:
+        sample = ", ".join(sorted(r for r in known if r.startswith(("us-", "eu-")))[:6])
+        raise WafrError(f"Unknown region(s): {', '.join(unknown)}. Region names look like: {sample}, …")
+
+
 def resolve_regions(aws: AwsSession, requested: list[str] | None) -> list[str]:
     """The regions to scan: those asked for (validated), else the account's enabled regions."""
     if not requested:
@@ -84,9 +97,8 @@ def resolve_regions(aws: AwsSession, requested: list[str] | None) -> list[str]:
             return aws.enabled_regions()
         except (ClientError, BotoCoreError) as error:
             raise WafrError(f"Could not list the account's enabled regions ({error}); pass --regions.") from None
-    known = aws.known_regions()
-    unknown = [r for r in requested if r not in known]
-    if unknown:
-        raise WafrError(f"Unknown region(s): {', '.join(unknown)}. Known regions include: "
-                        f"{', '.join(sorted(known)[:8])}, …")
+    check_region_names(requested)
+    outside = [r for r in requested if r not in aws.known_regions()]
+    if outside:
+        raise WafrError(f"Region(s) {', '.join(outside)} are not in the account's partition ({aws.partition}).")
     return requested

@@ -1,0 +1,3 @@
+from wafr.cli import app
+
+app(prog_name="wafr")

@@ -1,0 +1,212 @@
+"""The command line: scan, collect, review, demo, checks, iam-policy."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wafr import __version__
+from wafr.errors import WafrError
+from wafr.estate import Estate
+from wafr.outputs import write_review
+
+app = typer.Typer(
+    name="wafr",
+    help="Automated AWS Well-Architected Framework Reviews: read the estate, judge it against the five pillars, "
+         "write the review.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_OUTPUT = Path("wafr-review")
+OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Directory for findings.json and the snapshot.")]
+Profile = Annotated[Optional[str], typer.Option("--profile", "-p", help="AWS profile (default: boto3's credential chain).")]
+Regions = Annotated[Optional[str], typer.Option(
+    "--regions", "-r", help="Comma-separated regions (default: every region enabled for the account).")]
+Services = Annotated[Optional[str], typer.Option(
+    "--services", help="Comma-separated collectors to run (default: all; see `wafr iam-policy --by-collector`).")]
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Turn problems the user can fix into a clear message and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except WafrError as error:
+            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _split(value: Optional[str]) -> list[str] | None:
+    if not value:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _collect_live(profile: Optional[str], regions: Optional[str], services: Optional[str]) -> Estate:
+    from wafr.sources.aws.collect import collect_account
+    from wafr.sources.aws.registry import all_collectors
+    from wafr.sources.aws.session import check_region_names, open_session, resolve_regions
+
+    chosen = _split(services)
+    if chosen:
+        unknown = sorted(set(chosen) - set(all_collectors()))
+        if unknown:
+            raise WafrError(f"Unknown collector(s): {', '.join(unknown)}. Known: {', '.join(sorted(all_collectors()))}")
+    if _split(regions):
+        check_region_names(_split(regions))
+    first_region = (_split(regions) or [None])[0]
+    aws = open_session(profile=profile, region=first_region)
+    region_list = resolve_regions(aws, _split(regions))
+    console.print(f"Reading account [bold]{aws.account}[/] in {len(region_list)} region(s): {', '.join(region_list)}",
+                  highlight=False)
+    return _with_progress(lambda progress: collect_account(aws, region_list, services=chosen, progress=progress))
+
+
+def _with_progress(run: Callable) -> Estate:
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task("Collecting", total=None)
+
+        def progress(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"Collecting [dim]{label}[/]")
+
+        estate = run(progress)
+        bar.update(task, description="Collected")
+    return estate
+
+
+def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool) -> None:
+    from wafr.findings import evaluate
+    from wafr.report.terminal import print_summary
+
+    findings = evaluate(estate)
+    written = write_review(estate, findings, output_dir, with_snapshot=with_snapshot)
+    print_summary(console, estate, findings, [p for p in (written.findings, written.snapshot) if p])
+
+
+@app.command()
+@user_errors
+def scan(profile: Profile = None, regions: Regions = None, services: Services = None,
+         output_dir: OutputDir = DEFAULT_OUTPUT) -> None:
+    """Collect a live AWS account and judge it: writes findings.json and the snapshot it judged."""
+    estate = _collect_live(profile, regions, services)
+    _judge_and_write(estate, output_dir, with_snapshot=True)
+
+
+@app.command()
+@user_errors
+def collect(
+    profile: Profile = None, regions: Regions = None, services: Services = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write (.json.gz).")] = Path(
+        "wafr-estate.json.gz"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing snapshot file.")] = False,
+) -> None:
+    """Collect only (with a read-only role) and save a snapshot to review later, anywhere."""
+    from wafr.sources import snapshot
+
+    if output.exists() and not force:
+        raise WafrError(f"{output} already exists; choose another name or pass --force to overwrite it.")
+    estate = _collect_live(profile, regions, services)
+    snapshot.write(estate, output)
+    gaps = sum(1 for c in estate.coverage if c.status != "assessed")
+    console.print(f"Wrote {output}: {len(estate)} resources, {len(estate.coverage)} coverage entries "
+                  f"({gaps} not assessed)", highlight=False)
+
+
+@app.command()
+@user_errors
+def review(
+    snapshot_path: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="A snapshot written by collect or scan.")],
+    output_dir: OutputDir = DEFAULT_OUTPUT,
+) -> None:
+    """Judge a saved snapshot, offline."""
+    from wafr.sources import snapshot
+
+    estate = snapshot.read(snapshot_path)
+    _judge_and_write(estate, output_dir, with_snapshot=False)
+
+
+@app.command()
+@user_errors
+def demo(output_dir: OutputDir = DEFAULT_OUTPUT) -> None:
+    """Review the built-in demo estate: moto in-process, scanned by the same collectors as a live account."""
+    try:
+        from wafr.demo.run import run_demo
+    except ImportError as error:
+        raise WafrError(f"The demo needs moto: pip install 'wafr[demo]' ({error})") from None
+    console.print("Provisioning the demo estate in moto (a DeFi company's production account, modeled on a real review)")
+    estate = _with_progress(lambda progress: run_demo(progress=progress))
+    _judge_and_write(estate, output_dir, with_snapshot=True)
+
+
+@app.command("checks")
+def list_checks(
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The check catalog: pillar, focus area, risk by environment, best-practice IDs."""
+    from wafr.checks.registry import all_checks
+
+    checks = sorted(all_checks().values(), key=lambda c: (c.pillar, c.focus_area, c.id))
+    if output_format == "json":
+        console.print_json(json.dumps([{
+            "id": c.id, "title": c.title, "pillar": c.pillar, "focus_area": c.focus_area, "risk": dict(c.risk),
+            "best_practices": list(c.best_practices), "resource_types": list(c.resource_types),
+            "remediation": c.remediation} for c in checks]))
+        return
+    table = Table(title=f"{len(checks)} checks")
+    for column in ("Check", "Pillar", "Focus area", "Risk prod/staging/dev", "Best practices"):
+        table.add_column(column)
+    for c in checks:
+        table.add_row(c.id, c.pillar, c.focus_area, "/".join(c.risk[e] for e in ("prod", "staging", "dev")),
+                      ", ".join(c.best_practices))
+    console.print(table)
+
+
+@app.command("iam-policy")
+def iam_policy(
+    by_collector: Annotated[bool, typer.Option("--by-collector", help="List each collector's calls instead.")] = False,
+) -> None:
+    """Print the least-privilege read-only IAM policy the scan needs (built from the collectors)."""
+    from wafr.sources.aws.policy import read_only_policy
+    from wafr.sources.aws.registry import all_collectors
+
+    if by_collector:
+        for c in sorted(all_collectors().values(), key=lambda c: c.name):
+            scope = "global" if c.global_service else "regional"
+            print(f"{c.name} ({scope}): {', '.join(c.permissions)}")
+        return
+    print(json.dumps(read_only_policy(), indent=2))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wafr {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False) -> None:
+    """wafr: automated AWS Well-Architected Framework Reviews."""
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Renderers: each format is a module that takes the review and nothing else."""

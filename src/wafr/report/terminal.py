@@ -1,0 +1,73 @@
+"""The terminal summary printed at the end of scan, review and demo."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wafr.estate import Estate
+from wafr.findings import RISK_ORDER, Finding
+from wafr.framework import PILLAR_NAMES
+
+PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
+RISK_STYLE = {"HIGH": "bold red", "MEDIUM": "yellow", "LOW": "cyan"}
+
+
+def _pillar_table(findings: list[Finding]) -> Table:
+    table = Table(title="Findings per pillar", title_justify="left")
+    table.add_column("Pillar")
+    for risk in ("HIGH", "MEDIUM", "LOW"):
+        table.add_column(risk, justify="right", style=RISK_STYLE[risk])
+    table.add_column("Passed", justify="right", style="green")
+    table.add_column("Not assessed", justify="right", style="dim")
+    counts = Counter((f.pillar, f.risk if f.status == "FAIL" else f.status) for f in findings)
+    for pillar in PILLARS:
+        table.add_row(PILLAR_NAMES[pillar], *(str(counts[(pillar, key)]) for key in
+                                              ("HIGH", "MEDIUM", "LOW", "PASS", "NOT_ASSESSED")))
+    return table
+
+
+def _top_risks(findings: list[Finding], limit: int = 5) -> Table:
+    """The worst check results, one line per check so one noisy check cannot fill the list."""
+    table = Table(title=f"Top {limit} risks", title_justify="left", show_lines=False)
+    table.add_column("Risk")
+    table.add_column("Pillar")
+    table.add_column("Finding")
+    table.add_column("Resources", justify="right")
+    failed = [f for f in findings if f.status == "FAIL"]
+    by_check: dict[str, list[Finding]] = {}
+    for f in failed:
+        by_check.setdefault(f.check_id, []).append(f)
+    ranked = sorted(by_check.values(), key=lambda fs: (min(RISK_ORDER[f.risk] for f in fs), -len(fs), fs[0].check_id))
+    for group in ranked[:limit]:
+        worst = min(group, key=lambda f: RISK_ORDER[f.risk])
+        names = ", ".join(sorted({f.resource["name"] for f in group})[:3])
+        more = f" (+{len(group) - 3})" if len(group) > 3 else ""
+        # Account-supplied names go in as Text, never as markup.
+        table.add_row(Text(worst.risk, style=RISK_STYLE[worst.risk]), PILLAR_NAMES[worst.pillar],
+                      Text(f"{worst.title}: {names}{more}"), str(len(group)))
+    return table
+
+
+def print_summary(console: Console, estate: Estate, findings: list[Finding], files: list[Path]) -> None:
+    console.print()
+    console.print(_pillar_table(findings))
+    console.print(_top_risks(findings))
+    gaps = [c for c in estate.coverage if c.status != "assessed"]
+    assessed = len(estate.coverage) - len(gaps)
+    line = Text(f"Coverage: {assessed} of {len(estate.coverage)} account x region x service reads assessed")
+    if gaps:
+        kinds = Counter(c.status for c in gaps)
+        line.append(" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")", style="yellow")
+    console.print(line)
+    for gap in gaps[:5]:
+        console.print(Text(f"  not assessed: {gap.service} in {gap.account}/{gap.region}: {gap.status} {gap.detail}"[:160],
+                           style="dim"))
+    if len(gaps) > 5:
+        console.print(Text(f"  … and {len(gaps) - 5} more, listed in findings.json under coverage", style="dim"))
+    for path in files:
+        console.print(Text(f"Wrote {path}"))
