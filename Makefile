@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/wafr demo -o wafr-review
 
 test: $(STAMP)
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) wafr-review

@@ -1,4 +1,4 @@
-"""The command line: scan, collect, review, demo, checks, iam-policy."""
+"""The command line: scan, collect, review, demo, report, checks, iam-policy."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from wafr import __version__
 from wafr.errors import WafrError
@@ -96,11 +97,14 @@ def _with_progress(run: Callable) -> Estate:
 
 def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool) -> None:
     from wafr.findings import evaluate
+    from wafr.outputs import write_reports
     from wafr.report.terminal import print_summary
+    from wafr.review import review_of_estate
 
     findings = evaluate(estate)
     written = write_review(estate, findings, output_dir, with_snapshot=with_snapshot)
-    print_summary(console, estate, findings, [p for p in (written.findings, written.snapshot) if p])
+    reports = write_reports(review_of_estate(estate, findings), output_dir)
+    print_summary(console, estate, findings, [p for p in (written.findings, written.snapshot, *reports) if p])
 
 
 @app.command()
@@ -156,6 +160,24 @@ def demo(output_dir: OutputDir = DEFAULT_OUTPUT) -> None:
     console.print("Provisioning the demo estate in moto (a DeFi company's production account, modeled on a real review)")
     estate = _with_progress(lambda progress: run_demo(progress=progress))
     _judge_and_write(estate, output_dir, with_snapshot=True)
+
+
+@app.command()
+@user_errors
+def report(
+    review_path: Annotated[Path, typer.Argument(metavar="REVIEW_JSON", help="A review.json written by scan, review or demo.")],
+    output_format: Annotated[str, typer.Option("--format", help="html or md")] = "html",
+    output_dir: Annotated[Optional[Path], typer.Option(
+        "--output-dir", "-o", help="Directory for the report (default: beside REVIEW_JSON).")] = None,
+) -> None:
+    """Re-render a saved review as report.html or report.md, without scanning again."""
+    from wafr.outputs import write_report
+    from wafr.report.review_json import load
+
+    if output_format not in ("html", "md"):
+        raise WafrError(f"Unknown format {output_format!r}; choose html or md.")
+    path = write_report(load(review_path), output_dir or review_path.parent, output_format)
+    console.print(Text(f"Wrote {path}"))
 
 
 @app.command("checks")

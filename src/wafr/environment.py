@@ -23,7 +23,7 @@ VALUE_TOKENS = {
     **dict.fromkeys(("dev", "development", "test", "testing", "qa", "sandbox", "sbx", "devel"), DEV),
 }
 # Parents whose environment a resource inherits when it carries no signal of its own.
-PARENT_LINKS = ("cluster", "vpc", "subnets")
+PARENT_LINKS = ("cluster", "vpc", "subnets", "instances")
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -68,9 +68,12 @@ def own_signal(resource: Resource) -> tuple[str, str] | None:
         env = environment_of_name(name.split("/")[0])
         if env:
             return env, f"stack {name.split('/')[0]} (construct path {name})"
-    env = environment_of_name(name) or (environment_of_name(resource.id) if resource.id != name else None)
+    env = environment_of_name(name)
     if env:
-        return env, f"name {name or resource.id}"
+        return env, f"name {name}"
+    env = environment_of_name(resource.id) if resource.id != name else None
+    if env:
+        return env, f"identifier {resource.id}"
     return None
 
 

@@ -166,9 +166,16 @@ class Estate:
         detail = f": {entry.detail}" if entry.detail else ""
         return f"{service} in {account}/{region} was {entry.status}{detail}"
 
-    def account_resource(self, account: str) -> Resource:
-        """The account itself, for account-wide findings."""
-        return Resource(type=ACCOUNT_TYPE, id=account, account=account, region=GLOBAL, name=account)
+    def account_resource(self, account: str, region: str = GLOBAL) -> Resource:
+        """The account itself, for account-wide (or account-in-a-region) findings."""
+        return Resource(type=ACCOUNT_TYPE, id=account, account=account, region=region, name=account)
+
+    def by_account(self, *types: str) -> dict[str, list[Resource]]:
+        """Resources of these types grouped by account; every account of the estate is a key."""
+        grouped: dict[str, list[Resource]] = {account: [] for account in self.accounts}
+        for resource in self.of_type(*types):
+            grouped.setdefault(resource.account, []).append(resource)
+        return grouped
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)

@@ -37,19 +37,24 @@ def _top_risks(findings: list[Finding], limit: int = 5) -> Table:
     table.add_column("Risk")
     table.add_column("Pillar")
     table.add_column("Finding")
-    table.add_column("Resources", justify="right")
+    table.add_column("Resources at that risk", justify="right")
     failed = [f for f in findings if f.status == "FAIL"]
     by_check: dict[str, list[Finding]] = {}
     for f in failed:
         by_check.setdefault(f.check_id, []).append(f)
-    ranked = sorted(by_check.values(), key=lambda fs: (min(RISK_ORDER[f.risk] for f in fs), -len(fs), fs[0].check_id))
+    def rank(group: list[Finding]) -> tuple:
+        worst = min(RISK_ORDER[f.risk] for f in group)
+        return (worst, -sum(1 for f in group if RISK_ORDER[f.risk] == worst), group[0].check_id)
+
+    ranked = sorted(by_check.values(), key=rank)
     for group in ranked[:limit]:
         worst = min(group, key=lambda f: RISK_ORDER[f.risk])
-        names = ", ".join(sorted({f.resource["name"] for f in group})[:3])
-        more = f" (+{len(group) - 3})" if len(group) > 3 else ""
+        # Name the resources at the worst risk: a dev service must not headline a HIGH production risk.
+        at_worst = sorted({f.resource["name"] for f in group if f.risk == worst.risk})
+        names = ", ".join(at_worst[:3]) + (f" (+{len(at_worst) - 3})" if len(at_worst) > 3 else "")
         # Account-supplied names go in as Text, never as markup.
         table.add_row(Text(worst.risk, style=RISK_STYLE[worst.risk]), PILLAR_NAMES[worst.pillar],
-                      Text(f"{worst.title}: {names}{more}"), str(len(group)))
+                      Text(f"{worst.title}: {names}"), f"{len(at_worst)} of {len(group)}")
     return table
 
 

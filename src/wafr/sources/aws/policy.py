@@ -27,3 +27,25 @@ def read_only_policy() -> dict[str, Any]:
             "Resource": "*",
         }],
     }
+
+
+# Where the IAM action differs from the API operation's name (AWS's Service Authorization Reference).
+# Everything else is "<signing name>:<OperationName>".
+IAM_ACTION_FOR = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+    ("budgets", "DescribeBudgets"): "budgets:ViewBudget",
+    ("budgets", "DescribeBudget"): "budgets:ViewBudget",
+}
+SIGNING_NAME_PREFIX = {"monitoring": "cloudwatch", "s3control": "s3"}
+
+
+def iam_action(service_name: str, signing_name: str, operation: str) -> str:
+    """The IAM action that authorises one API operation."""
+    mapped = IAM_ACTION_FOR.get((service_name, operation))
+    if mapped:
+        return mapped
+    return f"{SIGNING_NAME_PREFIX.get(signing_name, signing_name)}:{operation}"

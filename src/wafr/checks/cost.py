@@ -1,0 +1,129 @@
+"""Cost optimization / Cloud financial management: budgets, cost-allocation tagging, the account structure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterator
+
+from wafr.checks.identity import by_account
+from wafr.checks.registry import Result, check, fail, not_assessed, passed
+from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource
+
+BUDGET = "AWS::Budgets::Budget"
+ORG_ACCOUNT = "AWS::Organizations::Account"
+
+# Tag keys that attribute cost to an owner, team or product, compared without case or separators
+# ("cost-center" = "CostCenter"). Environment alone is not one: it says which stage, not whose money.
+COST_ALLOCATION_TAG_KEYS = ("CostCenter", "CostCentre", "Project", "Team", "Owner", "Application", "App",
+                            "Service", "BusinessUnit", "Department", "Product", "Customer", "Workload")
+# Resources that cost money and that a team tags; settings, rules, listeners, route tables and the like
+# carry no cost of their own and are left out.
+COST_BEARING_TYPES = (
+    "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NatGateway", "AWS::EC2::ClientVpnEndpoint",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
+    "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster", "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket", "AWS::ECS::Service", "AWS::Lambda::Function",
+)
+TAGGED_SHARE_MIN = 0.5
+
+_SEPARATORS = re.compile(r"[^a-z0-9]")
+_ALLOCATION_KEYS = {_SEPARATORS.sub("", k.lower()) for k in COST_ALLOCATION_TAG_KEYS}
+
+
+def has_cost_allocation_tag(resource: Resource) -> bool:
+    return any(_SEPARATORS.sub("", key.lower()) in _ALLOCATION_KEYS for key in resource.tags)
+
+
+def _judged_for_tags(resource: Resource) -> bool:
+    """Whether a resource counts towards the tagged share."""
+    if any("tag" in operation.lower() for operation in resource.config.get("_errors", {})):
+        return False  # its tags could not be read: unknown, not untagged
+    if resource.type == "AWS::ElastiCache::CacheCluster" and resource.config.get("ReplicationGroupId"):
+        return False  # a node of a replication group, which is counted itself
+    return True
+
+
+@check(
+    "no-budgets",
+    title="No AWS budget tracks the account's spend",
+    pillar="cost-optimization",
+    focus_area="Cloud financial management",
+    risk="HIGH",
+    best_practices=["COST01-BP03"],
+    remediation="Create a monthly cost budget for the account (and per environment or team once cost-allocation "
+                "tags are in place) that alerts the owners at 80% of actual and 100% of forecasted spend, and "
+                "review the forecast each month.",
+    resource_types=[ACCOUNT_TYPE],
+)
+def no_budgets(estate: Estate) -> Iterator[Result]:
+    budgets = by_account(estate.of_type(BUDGET))
+    for account in estate.accounts:
+        target = estate.account_resource(account)
+        gap = estate.gap(account, GLOBAL, "budgets")
+        if gap:
+            yield not_assessed(target, gap)
+        elif budgets.get(account):
+            names = sorted(b.label for b in budgets[account])
+            yield passed(target, f"{len(names)} budget(s): {', '.join(names[:5])}")
+        else:
+            yield fail(target, "no AWS Budgets budget is defined for the account")
+
+
+@check(
+    "cost-allocation-tags-missing",
+    title="Workload resources carry no cost-allocation tags",
+    pillar="cost-optimization",
+    focus_area="Cloud financial management",
+    risk="MEDIUM",
+    best_practices=["COST03-BP02", "COST03-BP03"],
+    remediation="Agree a small tagging schema (e.g. CostCenter, Team, Application alongside Environment), apply it "
+                "through the IaC stacks (CDK Tags.of(app).add), activate the keys as cost allocation tags in the "
+                "Billing console, and enforce them with tag policies.",
+    resource_types=[ACCOUNT_TYPE],
+)
+def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
+    workloads = by_account(r for r in estate.of_type(*COST_BEARING_TYPES) if _judged_for_tags(r))
+    for account in estate.accounts:
+        target = estate.account_resource(account)
+        judged = workloads.get(account, [])
+        if not judged:
+            yield not_assessed(target, "no cost-bearing workload resources were collected in the account")
+            continue
+        untagged = [r for r in judged if not has_cost_allocation_tag(r)]
+        tagged = len(judged) - len(untagged)
+        share = f"{tagged} of {len(judged)} workload resources ({tagged / len(judged):.0%}) carry a cost-allocation tag"
+        if tagged / len(judged) >= TAGGED_SHARE_MIN:
+            yield passed(target, share)
+            continue
+        kinds = Counter(r.type.removeprefix("AWS::") for r in untagged).most_common(4)
+        yield fail(target, f"only {share} (such as CostCenter, Project, Team or Owner); untagged: "
+                           + ", ".join(f"{count} {kind}" for kind, count in kinds))
+
+
+@check(
+    "account-not-in-organization",
+    title="Account is not part of an AWS Organization",
+    pillar="cost-optimization",
+    focus_area="Cloud financial management",
+    risk="MEDIUM",
+    best_practices=["COST02-BP03", "SEC01-BP01"],
+    remediation="Create an AWS Organization (or join the company's) with a management account that runs no "
+                "workloads, and move production, staging and development into their own member accounts, so "
+                "spend is visible per account and guardrails (SCPs) apply centrally.",
+    resource_types=[ACCOUNT_TYPE],
+)
+def account_not_in_organization(estate: Estate) -> Iterator[Result]:
+    records = {(r.account, r.id): r for r in estate.of_type(ORG_ACCOUNT)}
+    for account in estate.accounts:
+        target = estate.account_resource(account)
+        gap = estate.gap(account, GLOBAL, "organizations")
+        record = records.get((account, account))
+        if gap or record is None:
+            yield not_assessed(target, gap or "the account's organization membership was not recorded")
+        elif record.config.get("_member"):
+            role = " as its management account" if record.config.get("_management") else ""
+            yield passed(target, f"the account belongs to organization {record.config.get('_organization_id')}{role}")
+        else:
+            yield fail(target, "the account is standalone: it belongs to no AWS Organization, so its workloads "
+                               "cannot be split into accounts under central billing and guardrails")

@@ -1,0 +1,38 @@
+"""report.html: one self-contained, printable file rendered from a Review (Jinja2, autoescape on)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from wafr.framework import PILLAR_NAMES
+from wafr.report import svg
+from wafr.review.model import Review
+
+TEMPLATE = "report.html.j2"
+RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NOT_ASSESSED": "Not assessed", "NONE": "None"}
+ENVIRONMENT_LABELS = {"prod": "prod", "staging": "staging", "dev": "dev", "unknown": "env unknown"}
+
+
+def slug(text: str) -> str:
+    """An anchor id from our own names (pillar slugs, focus-area keys)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("wafr.report", "templates"), autoescape=True, extensions=["jinja2.ext.do"],
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(slug=slug, risk_label=lambda r: RISK_LABELS.get(r, r.title()),
+                       env_label=lambda e: ENVIRONMENT_LABELS.get(e, e),
+                       pillar_name=lambda p: PILLAR_NAMES.get(p, p))
+    env.globals.update(risk_chart=svg.risk_per_pillar)
+    return env
+
+
+def render(review: Review) -> str:
+    """The whole report as one HTML document: inline CSS and SVG, no scripts, no external requests."""
+    focus_titles = {fa.key: fa.title for fa in review.all_focus_areas()}
+    return environment().get_template(TEMPLATE).render(review=review, focus_titles=focus_titles)

@@ -1,0 +1,59 @@
+"""The consultant's review, derived from the evidence: assessments, focus areas, projects, roadmap, summary.
+
+Findings and coverage go in; a typed Review (schema wafr.review/1) comes out. Wording comes from
+data/focus_areas.yaml; nothing here is typed by hand per account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from wafr import __version__
+from wafr.estate import Estate
+from wafr.findings import Finding
+from wafr.framework import load as load_framework
+from wafr.review import catalog as review_catalog
+from wafr.review.assessments import build_assessments
+from wafr.review.focus_areas import build_pillars
+from wafr.review.model import SCHEMA, CoverageGap, Review
+from wafr.review.projects import build_projects
+from wafr.review.roadmap import build_roadmap
+from wafr.review.summary import build_coverage, build_summary
+
+__all__ = ["SCHEMA", "Review", "build_review", "review_of_estate", "review_of_findings_document"]
+
+
+def build_review(findings: list[Finding], coverage: list[CoverageGap], scope: dict[str, Any],
+                 generated_at: str | None = None) -> Review:
+    """Assemble the review from findings and the coverage record."""
+    catalog = review_catalog.load()
+    framework = load_framework()
+    pillars = build_pillars(findings, catalog)
+    projects = build_projects(pillars, catalog)
+    return Review(
+        generated_at=generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        tool={"name": "wafr", "version": __version__},
+        scope=scope,
+        framework_edition=framework.edition,
+        summary=build_summary(pillars, findings),
+        pillars=pillars,
+        projects=projects,
+        roadmap=build_roadmap(pillars, projects, findings, [c for c in coverage if c.status != "assessed"], catalog),
+        assessments=build_assessments(findings, framework, catalog.pillars),
+        coverage=build_coverage(coverage, pillars),
+    )
+
+
+def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str | None = None) -> Review:
+    coverage = [CoverageGap(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
+                for c in estate.coverage]
+    scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
+    return build_review(findings, coverage, scope, generated_at)
+
+
+def review_of_findings_document(document: dict[str, Any]) -> Review:
+    """The review of a saved findings.json (wafr.findings/1)."""
+    findings = [Finding(**f) for f in document["findings"]]
+    coverage = [CoverageGap(**c) for c in document.get("coverage", [])]
+    return build_review(findings, coverage, dict(document.get("scope", {})), document.get("generated_at"))

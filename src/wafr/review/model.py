@@ -1,0 +1,317 @@
+"""The Review model (schema wafr.review/1): typed, serialisable, and all a renderer ever sees."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+SCHEMA = "wafr.review/1"
+RESOURCES = "{resources}"
+RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2, "NOT_ASSESSED": 3, "NONE": 4}
+
+# Best-practice statuses, as the WA Tool would read them.
+MET, NOT_MET, PARTLY, NOT_ASSESSED = "met", "not met", "partly", "not assessed"
+
+
+@dataclass
+class Segment:
+    """A piece of a phrase: our text, an account-supplied name, or 'and N more'."""
+
+    kind: str  # "text" | "name" | "more"
+    value: str
+
+
+def phrase_segments(template: str, names: list[str], limit: int = 8) -> list[Segment]:
+    """Split a template at {resources} so renderers can escape and format the names their own way."""
+    before, found, after = template.partition(RESOURCES)
+    segments = [Segment("text", before)] if before else []
+    if found:
+        for i, name in enumerate(names[:limit]):
+            if i:
+                segments.append(Segment("text", ", "))
+            segments.append(Segment("name", name))
+        if len(names) > limit:
+            segments.append(Segment("more", f" and {len(names) - limit} more"))
+    if after:
+        segments.append(Segment("text", after))
+    return segments
+
+
+def phrase_text(template: str, names: list[str]) -> str:
+    """The phrase as plain text, names in backticks (for JSON readers and terminals)."""
+    return template.replace(RESOURCES, ", ".join(f"`{n}`" for n in names))
+
+
+@dataclass
+class ResourceEvidence:
+    """One failing resource behind a bullet, with everything the checks said about it."""
+
+    name: str
+    type: str
+    id: str
+    account: str
+    region: str
+    environment: str
+    risk: str
+    evidence: list[str] = field(default_factory=list)
+    finding_ids: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """``AWS::EC2::Subnet`` -> ``EC2 Subnet``: tells apart a subnet and its route table of the same name."""
+        return " ".join(part for part in self.type.split("::")[1:] if part)
+
+    @property
+    def is_account(self) -> bool:
+        return self.type == "AWS::::Account"
+
+
+@dataclass
+class Bullet:
+    """One remediation bullet: one check, every resource it failed on."""
+
+    check_id: str
+    title: str
+    risk: str
+    template: str
+    resources: list[ResourceEvidence]
+    best_practices: list[str]
+    remediation: str
+    absorbed: list[str] = field(default_factory=list)  # checks folded into this bullet
+
+    @property
+    def names(self) -> list[str]:
+        return _unique(r.name for r in self.resources)
+
+    @property
+    def text(self) -> str:
+        return phrase_text(self.template, self.names)
+
+    def segments(self, limit: int = 8) -> list[Segment]:
+        return phrase_segments(self.template, self.names, limit)
+
+    @property
+    def finding_ids(self) -> list[str]:
+        return [fid for r in self.resources for fid in r.finding_ids]
+
+
+@dataclass
+class UnassessedCheck:
+    """A check that could not judge some resources, and why."""
+
+    check_id: str
+    title: str
+    pillar: str
+    focus_area: str
+    resources: list[str]
+    reasons: list[str]
+    finding_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FocusArea:
+    key: str  # "security/Network security": pillar and the checks' focus-area name
+    pillar: str
+    name: str
+    title: str  # the review's wording: "Network security improvements"
+    risk: str  # HIGH | MEDIUM | LOW (highest FAIL risk), NOT_ASSESSED, or NONE (nothing failed)
+    bullets: list[Bullet] = field(default_factory=list)
+    guidance: list[str] = field(default_factory=list)
+    best_practices: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # finding statuses: FAIL, PASS, NOT_ASSESSED, SUPPRESSED
+    unassessed: list[UnassessedCheck] = field(default_factory=list)
+    accepted: list[ResourceEvidence] = field(default_factory=list)  # SUPPRESSED findings, with justification
+    project: str = ""  # letter of the project that owns it
+
+    @property
+    def finding_ids(self) -> list[str]:
+        return [fid for b in self.bullets for fid in b.finding_ids]
+
+
+@dataclass
+class PillarReview:
+    pillar: str
+    name: str
+    focus_areas: list[FocusArea]
+
+    def at_risk(self, risk: str) -> list[FocusArea]:
+        return [fa for fa in self.focus_areas if fa.risk == risk]
+
+
+@dataclass
+class Project:
+    letter: str
+    key: str
+    title: str
+    risk: str
+    effort: str
+    focus_areas: list[str]  # FocusArea.key
+    resources: list[str]
+    best_practices: list[str]
+    finding_ids: list[str]
+
+
+@dataclass
+class RoadmapItem:
+    text: str
+    risk: str  # HIGH | MEDIUM for the first two phases; "" in the re-evaluation
+    projects: list[str]  # letters
+    focus_areas: list[str]
+    finding_ids: list[str]
+
+
+@dataclass
+class RoadmapPhase:
+    key: str
+    months: str
+    label: str
+    title: str
+    items: list[RoadmapItem]
+
+
+@dataclass
+class BestPracticeAssessment:
+    id: str
+    title: str
+    risk: str  # the framework's risk when not established: High | Medium | Low
+    status: str  # met | not met | partly | not assessed
+    counts: dict[str, int]
+    checks: list[str]
+    failing: list[str]  # names of the resources that do not meet it
+    finding_ids: list[str]
+
+
+@dataclass
+class QuestionAssessment:
+    id: str
+    title: str
+    pillar: str
+    risk: str  # HIGH | MEDIUM | NONE as the WA Tool derives it; NOT_ASSESSED when no practice was judged
+    best_practices: list[BestPracticeAssessment]
+
+
+@dataclass
+class TopRisk:
+    risk: str
+    pillar: str
+    focus_area: str
+    focus_title: str
+    check_id: str
+    template: str
+    names: list[str]
+    finding_ids: list[str]
+
+    @property
+    def text(self) -> str:
+        return phrase_text(self.template, self.names)
+
+    def segments(self, limit: int = 5) -> list[Segment]:
+        return phrase_segments(self.template, self.names, limit)
+
+
+@dataclass
+class PillarSummary:
+    pillar: str
+    name: str
+    focus_areas: dict[str, int]  # risk -> number of focus areas
+    findings: dict[str, int]  # HIGH/MEDIUM/LOW (failed, by risk), PASS, NOT_ASSESSED, SUPPRESSED
+
+
+@dataclass
+class CoverageGap:
+    account: str
+    region: str
+    service: str
+    status: str
+    detail: str
+
+
+@dataclass
+class Coverage:
+    assessed: int
+    total: int
+    gaps: list[CoverageGap]
+    unassessed_checks: list[UnassessedCheck]
+
+
+@dataclass
+class Summary:
+    pillars: list[PillarSummary]
+    top_risks: list[TopRisk]
+
+
+@dataclass
+class Review:
+    generated_at: str
+    tool: dict[str, str]
+    scope: dict[str, Any]  # accounts, regions, source
+    framework_edition: str
+    summary: Summary
+    pillars: list[PillarReview]
+    projects: list[Project]
+    roadmap: list[RoadmapPhase]
+    assessments: list[QuestionAssessment]
+    coverage: Coverage
+    schema: str = SCHEMA
+
+    def focus_area(self, key: str) -> FocusArea | None:
+        return next((fa for fa in self.all_focus_areas() if fa.key == key), None)
+
+    def all_focus_areas(self) -> Iterator[FocusArea]:
+        for pillar in self.pillars:
+            yield from pillar.focus_areas
+
+    def project(self, letter: str) -> Project | None:
+        return next((p for p in self.projects if p.letter == letter), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _to_plain(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Review":
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA} document (schema is {data.get('schema')!r})")
+        return _from_plain(cls, data)
+
+
+# -- (de)serialisation -----------------------------------------------------------------------------------
+# Derived read-only properties are written too, so JSON readers get the filled-in text without a template engine.
+_DERIVED = {Bullet: ("text",), TopRisk: ("text",)}
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        plain = {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in _DERIVED.get(type(value), ()):
+            plain[name] = getattr(value, name)
+        return plain
+    if isinstance(value, list):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_plain(v) for k, v in value.items()}
+    return value
+
+
+def _from_plain(kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
+        return kind(**{k: _from_plain(hints[k], v) for k, v in value.items() if k in names})
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return [_from_plain(item, v) for v in value]
+    if origin is dict:
+        _, item = typing.get_args(kind)
+        return {k: _from_plain(item, v) for k, v in value.items()}
+    if origin in (Union, types.UnionType):
+        inner = [a for a in typing.get_args(kind) if a is not type(None)]
+        return None if value is None else _from_plain(inner[0], value)
+    return value
+
+
+def _unique(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,48 @@
+"""The executive summary: counts per pillar and risk, the top risks, and what was not assessed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from wafr.findings import Finding
+from wafr.review.model import (RISK_ORDER, Coverage, CoverageGap, PillarReview, PillarSummary, Summary, TopRisk,
+                               UnassessedCheck)
+
+TOP_RISKS = 5
+
+
+def _pillar_summary(pillar: PillarReview, findings: list[Finding]) -> PillarSummary:
+    mine = [f for f in findings if f.pillar == pillar.pillar]
+    counts = Counter(f.risk if f.status == "FAIL" else f.status for f in mine)
+    keys = ("HIGH", "MEDIUM", "LOW", "PASS", "NOT_ASSESSED", "SUPPRESSED")
+    return PillarSummary(pillar=pillar.pillar, name=pillar.name,
+                         focus_areas=dict(Counter(fa.risk for fa in pillar.focus_areas)),
+                         findings={k: counts[k] for k in keys})
+
+
+def top_risks(pillars: list[PillarReview], limit: int = TOP_RISKS) -> list[TopRisk]:
+    """The worst bullet of each HIGH or MEDIUM focus area, worst areas first, so a few areas cannot fill the list."""
+    candidates = []
+    for pillar_rank, pillar in enumerate(pillars):
+        for area_rank, area in enumerate(pillar.focus_areas):
+            if area.risk not in ("HIGH", "MEDIUM") or not area.bullets:
+                continue
+            bullet = area.bullets[0]  # risk already accounts for the environment, so no production bonus here
+            candidates.append(((RISK_ORDER[bullet.risk], pillar_rank, area_rank), area, bullet))
+    candidates.sort(key=lambda c: c[0])
+    return [TopRisk(risk=bullet.risk, pillar=area.pillar, focus_area=area.key, focus_title=area.title,
+                    check_id=bullet.check_id, template=bullet.template, names=bullet.names,
+                    finding_ids=bullet.finding_ids) for _, area, bullet in candidates[:limit]]
+
+
+def build_summary(pillars: list[PillarReview], findings: list[Finding]) -> Summary:
+    return Summary(pillars=[_pillar_summary(p, findings) for p in pillars], top_risks=top_risks(pillars))
+
+
+def build_coverage(entries: list[CoverageGap], pillars: list[PillarReview]) -> Coverage:
+    """Every read that did not happen and every check that could not judge, so nobody reads a gap as a pass."""
+    gaps = sorted((e for e in entries if e.status != "assessed"),
+                  key=lambda e: (e.status, e.service, e.account, e.region))
+    unassessed: list[UnassessedCheck] = [u for p in pillars for fa in p.focus_areas for u in fa.unassessed]
+    return Coverage(assessed=sum(1 for e in entries if e.status == "assessed"), total=len(entries), gaps=gaps,
+                    unassessed_checks=unassessed)

@@ -1,0 +1,32 @@
+"""AWS Budgets: the account's cost and usage budgets."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from botocore.exceptions import ClientError
+
+from wafr.estate import Resource
+from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.registry import collector
+
+
+@collector(
+    "budgets",
+    resource_types=("AWS::Budgets::Budget",),
+    permissions=("budgets:ViewBudget",),  # the action behind DescribeBudgets
+    global_service=True,
+)
+def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:
+    budgets = ctx.client("budgets")
+    try:
+        found = list(ctx.paginate(budgets, "describe_budgets", "Budgets", AccountId=ctx.account))
+    except ClientError as error:
+        # Some AWS endpoints answer an account without budgets with NotFoundException instead of an empty list.
+        if error.response.get("Error", {}).get("Code") != "NotFoundException":
+            raise
+        found = []
+    for budget in found:
+        name = budget["BudgetName"]
+        yield ctx.resource("AWS::Budgets::Budget", name, name=name, config=budget,
+                           arn=f"arn:{ctx.partition}:budgets::{ctx.account}:budget/{name}")

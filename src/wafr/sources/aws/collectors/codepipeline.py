@@ -1,0 +1,34 @@
+"""CodePipeline: pipelines and their stages (how changes reach production)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from botocore.exceptions import ClientError
+
+from wafr.estate import Resource
+from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.registry import collector
+
+PIPELINE = "AWS::CodePipeline::Pipeline"
+
+
+@collector(
+    "codepipeline",
+    resource_types=(PIPELINE,),
+    permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+)
+def collect_codepipeline(ctx: CollectContext) -> Iterator[Resource]:
+    client = ctx.client("codepipeline")
+    for summary in ctx.paginate(client, "list_pipelines", "pipelines"):
+        name = summary["name"]
+        arn = f"arn:{ctx.partition}:codepipeline:{ctx.region}:{ctx.account}:{name}"
+        try:
+            response = client.get_pipeline(name=name)
+        except ClientError as error:  # keep the pipeline; say why its stages are unknown
+            config = {**summary, "_errors": {"GetPipeline": error.response["Error"].get("Code", str(error))}}
+            yield ctx.resource(PIPELINE, name, arn=arn, name=name, config=config)
+            continue
+        metadata = response.get("metadata", {})
+        yield ctx.resource(PIPELINE, name, arn=metadata.get("pipelineArn", arn), name=name,
+                           config={**response["pipeline"], "metadata": metadata})

@@ -1,0 +1,102 @@
+"""S3: buckets (one global listing, each bucket in its own region) and the account's public access block."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator
+
+from botocore.exceptions import ClientError
+
+from wafr.estate import GLOBAL, Resource
+from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.registry import collector
+
+BUCKET = "AWS::S3::Bucket"
+# Ours: AWS has no resource type for the account-wide S3 Block Public Access setting.
+ACCOUNT_PUBLIC_ACCESS_BLOCK = "AWS::S3::AccountPublicAccessBlock"
+
+# Error codes with which S3 says "this bucket has no such configuration" rather than "could not read it".
+ABSENT = {
+    "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
+    "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
+    "GetBucketTagging": "NoSuchTagSet",
+}
+# GetBucketLocation's legacy answers: no constraint is us-east-1, "EU" is eu-west-1.
+LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
+DETAIL_WORKERS = 8  # per-bucket calls are independent; a few in flight keeps large accounts quick
+
+
+@collector(
+    "s3",
+    resource_types=(BUCKET,),
+    permissions=(
+        "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration",
+        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging",
+    ),
+    global_service=True,
+)
+def collect_s3(ctx: CollectContext) -> Iterator[Resource]:
+    s3 = ctx.client("s3")
+    buckets = list(ctx.paginate(s3, "list_buckets", "Buckets"))
+    with ThreadPoolExecutor(max_workers=DETAIL_WORKERS, thread_name_prefix="wafr-s3") as pool:
+        resources = list(pool.map(lambda bucket: _bucket(ctx, s3, bucket), buckets))
+    failed: dict[str, int] = {}
+    for resource in resources:
+        for operation, code in (resource.config.get("_errors") or {}).items():
+            failed[f"{operation}: {code}"] = failed.get(f"{operation}: {code}", 0) + 1
+        yield resource
+    for failure, count in failed.items():
+        ctx.note(f"{failure} for {count} bucket(s)")
+
+
+def _bucket(ctx: CollectContext, s3: Any, bucket: dict[str, Any]) -> Resource:
+    name, errors = bucket["Name"], {}
+    config: dict[str, Any] = dict(bucket)
+    location = _read(errors, "GetBucketLocation", lambda: s3.get_bucket_location(Bucket=name))
+    # Unknown location: the home-region client still reaches the bucket, S3 redirects it.
+    region = GLOBAL if location is None else LEGACY_LOCATIONS.get(location.get("LocationConstraint"),
+                                                                  location.get("LocationConstraint"))
+    regional = s3 if region == GLOBAL else ctx.client("s3", region)
+    encryption = _read(errors, "GetBucketEncryption", lambda: regional.get_bucket_encryption(Bucket=name))
+    if encryption is not None:
+        config["ServerSideEncryptionConfiguration"] = encryption.get("ServerSideEncryptionConfiguration")
+    block = _read(errors, "GetPublicAccessBlock", lambda: regional.get_public_access_block(Bucket=name))
+    if block is not None:
+        config["PublicAccessBlockConfiguration"] = block.get("PublicAccessBlockConfiguration")
+    tagging = _read(errors, "GetBucketTagging", lambda: regional.get_bucket_tagging(Bucket=name))
+    if errors:
+        config["_errors"] = errors
+    return ctx.resource(BUCKET, name, arn=f"arn:{ctx.partition}:s3:::{name}", name=name, region=region,
+                        tags=tags_from_list((tagging or {}).get("TagSet")), config=config)
+
+
+def _read(errors: dict[str, str], operation: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """One bucket detail: the response; ``{}`` when S3 says the configuration does not exist; None (with the
+    error recorded) when it could not be read."""
+    try:
+        return call()
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "") or "Error"
+        if code == ABSENT.get(operation):
+            return {}
+        errors[operation] = code
+        return None
+
+
+@collector(
+    "s3-account",
+    client="s3control",
+    resource_types=(ACCOUNT_PUBLIC_ACCESS_BLOCK,),
+    permissions=("s3:GetAccountPublicAccessBlock",),
+    global_service=True,
+)
+def collect_account_public_access_block(ctx: CollectContext) -> Iterator[Resource]:
+    s3control = ctx.client("s3control")
+    try:
+        block = s3control.get_public_access_block(AccountId=ctx.account)["PublicAccessBlockConfiguration"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchPublicAccessBlockConfiguration":
+            raise  # denied or failed: the framework records it as this collector's coverage
+        block = None  # the account has never set one
+    yield ctx.resource(ACCOUNT_PUBLIC_ACCESS_BLOCK, ctx.account, name=f"S3 Block Public Access ({ctx.account})",
+                       config={"PublicAccessBlockConfiguration": block})
