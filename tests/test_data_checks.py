@@ -33,9 +33,10 @@ def judge(estate):
 
 
 def database(boto, name, *, env="prod", **settings):
-    params = dict(DBInstanceIdentifier=name, DBInstanceClass="db.t3.micro", Engine="postgres", MasterUsername="u",
-                  MasterUserPassword="password123", AllocatedStorage=20, Tags=[{"Key": "Environment", "Value": env}])
-    boto.client("rds").create_db_instance(**{**params, **settings})
+    boto.client("rds").create_db_instance(**{
+        "DBInstanceIdentifier": name, "DBInstanceClass": "db.t3.micro", "Engine": "postgres", "MasterUsername": "u",
+        "MasterUserPassword": "password123", "AllocatedStorage": 20, "Tags": [{"Key": "Environment", "Value": env}],
+        **settings})
 
 
 def aurora(boto, name, zones):
@@ -326,7 +327,8 @@ def test_backup_selections_decide_which_stores_are_covered(two_stores, selection
     backup = boto3.Session(region_name=REGION).client("backup")
     plan_id = "11111111-2222-3333-4444-555555555555"
     with Stubber(backup) as stub:
-        stub.add_response("list_backup_plans", {"BackupPlansList": [{"BackupPlanId": plan_id, "BackupPlanName": "daily"}]})
+        stub.add_response("list_backup_plans", {"BackupPlansList": [
+            {"BackupPlanId": plan_id, "BackupPlanName": "daily"}]})
         stub.add_response("get_backup_plan", {"BackupPlan": {"BackupPlanName": "daily", "Rules": []}})
         stub.add_response("list_backup_selections", {"BackupSelectionsList": [{"SelectionId": "s1"}]})
         stub.add_response("get_backup_selection", {"BackupSelection": {

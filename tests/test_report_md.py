@@ -70,13 +70,13 @@ def test_account_strings_render_as_text_not_markup(review, rendered):
 
 
 def test_every_table_row_keeps_its_columns(rendered):
-    for table in re.findall(r"<table>.*?</table>", rendered, flags=re.S):
-        widths = {len(re.findall(r"<t[hd][ >]", row)) for row in re.findall(r"<tr>.*?</tr>", table, flags=re.S)}
+    for table in re.findall(r"<table>.*?</table>", rendered, flags=re.DOTALL):
+        widths = {len(re.findall(r"<t[hd][ >]", row)) for row in re.findall(r"<tr>.*?</tr>", table, flags=re.DOTALL)}
         assert len(widths) == 1, f"a row broke its table: {widths}"
 
 
 def test_the_document_has_every_section_and_working_agenda_links(review, document):
-    headings = re.findall(r"^#{1,4} (.+)$", document, flags=re.M)
+    headings = re.findall(r"^#{1,4} (.+)$", document, flags=re.MULTILINE)
     anchors = {gh_anchor(h) for h in headings}
     links = re.findall(r"\]\((#[^)]+)\)", document)
     assert links and set(links) <= anchors

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from wafr.checks.registry import all_checks
 from wafr.cli import app
 from wafr.findings import evaluate, findings_document
-from wafr.review import review_of_estate, review_of_findings_document
+from wafr.report import review_json
 from wafr.review import catalog as review_catalog
+from wafr.review import review_of_estate, review_of_findings_document
 from wafr.review.assessments import question_risk
 from wafr.review.model import BestPracticeAssessment, Review
-from wafr.report import review_json
 from wafr.sources import snapshot
 from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.session import open_session
@@ -120,6 +120,7 @@ def test_a_focus_area_without_wording_keeps_its_name_and_gets_its_own_project(sc
     assert quantum.title == "Quantum readiness" and quantum.risk == "HIGH"
     project = review.project(quantum.project)
     assert project.title == "Quantum readiness" and project.focus_areas == [quantum.key]
+    assert any(i.text == "Improve Quantum readiness" and i.projects == [project.letter] for i in review.roadmap[0].items)
 
 
 # -- projects and roadmap --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
-from wafr.sources.aws.collectors.ecs import looks_secret
+from wafr.sources.aws.redact import looks_secret
 from wafr.sources.aws.policy import iam_action
 from wafr.sources.aws.registry import all_collectors
 from wafr.sources.aws.session import open_session

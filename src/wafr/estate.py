@@ -170,13 +170,6 @@ class Estate:
         """The account itself, for account-wide (or account-in-a-region) findings."""
         return Resource(type=ACCOUNT_TYPE, id=account, account=account, region=region, name=account)
 
-    def by_account(self, *types: str) -> dict[str, list[Resource]]:
-        """Resources of these types grouped by account; every account of the estate is a key."""
-        grouped: dict[str, list[Resource]] = {account: [] for account in self.accounts}
-        for resource in self.of_type(*types):
-            grouped.setdefault(resource.account, []).append(resource)
-        return grouped
-
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
 
@@ -186,3 +179,11 @@ class Estate:
     def extend(self, resources: Iterable[Resource]) -> None:
         for resource in resources:
             self.add(resource)
+
+
+def by_account(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
+    """Resources grouped by the account that holds them."""
+    grouped: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        grouped[resource.account].append(resource)
+    return grouped

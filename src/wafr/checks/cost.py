@@ -6,9 +6,8 @@ import re
 from collections import Counter
 from typing import Iterator
 
-from wafr.checks.identity import by_account
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource
+from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource, by_account
 
 BUDGET = "AWS::Budgets::Budget"
 ORG_ACCOUNT = "AWS::Organizations::Account"

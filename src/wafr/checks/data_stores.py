@@ -35,7 +35,8 @@ def standalone_db_instances(estate: Estate) -> list[Resource]:
 
 def is_read_replica(db: Resource) -> bool:
     """A replica's data is its source's: backups and deletion protection belong on the source."""
-    return bool(db.config.get("ReadReplicaSourceDBInstanceIdentifier") or db.config.get("ReadReplicaSourceDBClusterIdentifier"))
+    return bool(db.config.get("ReadReplicaSourceDBInstanceIdentifier")
+                or db.config.get("ReadReplicaSourceDBClusterIdentifier"))
 
 
 def primary_databases(estate: Estate) -> list[Resource]:
@@ -71,10 +72,14 @@ class KeyDirectory:
         self.estate = estate
         self.keys: dict[str, Resource] = {}
         for key in estate.of_type(KEY):
-            prefix = key.arn.split(":key/")[0]  # arn:<partition>:kms:<region>:<account>
-            self.keys.update({key.id: key, key.arn: key})
+            self.keys[key.id] = key
             for alias in key.config.get("Aliases") or []:
-                self.keys.update({alias: key, f"{prefix}:{alias}": key})
+                self.keys[alias] = key
+            if key.arn:
+                self.keys[key.arn] = key
+                prefix = key.arn.split(":key/")[0]  # arn:<partition>:kms:<region>:<account>
+                for alias in key.config.get("Aliases") or []:
+                    self.keys[f"{prefix}:{alias}"] = key
 
     def describe(self, resource: Resource, key_ref: str | None) -> str:
         """Which kind of key encrypts ``resource``: customer managed (named), AWS managed, or unknown."""
@@ -137,9 +142,10 @@ def elasticache_at_rest_not_encrypted(estate: Estate) -> Iterator[Result]:
         if encrypted is None:
             yield not_assessed(cache, "the ElastiCache response carries no AtRestEncryptionEnabled for it")
         elif encrypted:
-            yield passed(cache, f"AtRestEncryptionEnabled is true, with {keys.describe(cache, cache.config.get('KmsKeyId'))}.")
+            key = keys.describe(cache, cache.config.get("KmsKeyId"))
+            yield passed(cache, f"AtRestEncryptionEnabled is true, with {key}.")
         elif cache.config.get("Engine") == "memcached":
-            yield fail(cache, "AtRestEncryptionEnabled is false: a node-based Memcached cluster cannot encrypt at rest.")
+            yield fail(cache, "AtRestEncryptionEnabled is false: node-based Memcached cannot encrypt at rest.")
         else:
             yield fail(cache, "AtRestEncryptionEnabled is false: cached data, backups and swap are stored unencrypted.")
 
@@ -188,7 +194,8 @@ def s3_bucket_default_encryption(estate: Estate) -> Iterator[Result]:
         defaults = [r.get("ApplyServerSideEncryptionByDefault") or {} for r in rules]
         algorithm = next((d.get("SSEAlgorithm") for d in defaults if d.get("SSEAlgorithm")), None)
         if algorithm is None:
-            # Since January 2023 AWS reports SSE-S3 for every bucket, so an empty answer means it was never applied.
+            # AWS has applied SSE-S3 to every bucket since January 2023, so this is rare on AWS itself; emulators
+            # and very old tooling still show it, and then uploads without encryption headers stay unencrypted.
             yield fail(bucket, "No default encryption configuration: objects uploaded without encryption headers are "
                                "stored unencrypted.")
         elif algorithm == "AES256":
@@ -217,18 +224,24 @@ def kms_key_rotation_disabled(estate: Estate) -> Iterator[Result]:
             yield not_assessed(key, f"DescribeKey failed ({errors(key)['DescribeKey']}); the key policy may not "
                                     "grant this account")
             continue
-        # Only enabled symmetric keys with KMS-made material can rotate automatically; others are out of scope.
-        if config.get("KeyState") != "Enabled" or config.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT" \
-                or config.get("Origin", "AWS_KMS") != "AWS_KMS":
+        if not _rotatable(config):
             continue
         if "KeyRotationEnabled" not in config:
-            yield not_assessed(key, f"GetKeyRotationStatus failed ({errors(key).get('GetKeyRotationStatus', 'not read')})")
+            why = errors(key).get("GetKeyRotationStatus", "not read")
+            yield not_assessed(key, f"GetKeyRotationStatus failed ({why})")
         elif config["KeyRotationEnabled"]:
             period = config.get("RotationPeriodInDays")
             yield passed(key, "Automatic rotation is on" + (f", every {period} days." if period else "."))
         else:
             since = f" since {str(config['CreationDate'])[:10]}" if config.get("CreationDate") else ""
             yield fail(key, f"Automatic rotation is off: the same key material has encrypted data{since}.")
+
+
+def _rotatable(key: dict[str, Any]) -> bool:
+    """Enabled symmetric keys with KMS-made material: the only ones KMS rotates automatically (disabled keys and
+    keys pending deletion encrypt nothing new)."""
+    return (key.get("KeyState") == "Enabled" and key.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+            and key.get("Origin", "AWS_KMS") == "AWS_KMS")
 
 
 # -- encryption in transit ----------------------------------------------------------------------------------------
@@ -380,7 +393,8 @@ def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
         if db.config.get("MultiAZ"):
             yield passed(db, "MultiAZ is true")
         else:
-            yield fail(db, f"MultiAZ is false; the instance runs only in {db.config.get('AvailabilityZone', 'one zone')}")
+            zone = db.config.get("AvailabilityZone", "one zone")
+            yield fail(db, f"MultiAZ is false; the instance runs only in {zone}")
 
 
 @check(
@@ -396,10 +410,12 @@ def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
 )
 def rds_cluster_single_az(estate: Estate) -> Iterator[Result]:
     for cluster in estate.of_type(DB_CLUSTER):
-        # Serverless v1 has no instances to place; Multi-AZ DB clusters (non-Aurora) always span three zones.
-        if not str(cluster.config.get("Engine", "")).startswith("aurora") or cluster.config.get("EngineMode") == "serverless":
-            continue
+        # Multi-AZ DB clusters (non-Aurora) always span three zones; Serverless v1 and headless clusters (say, a
+        # global database's secondary) have no instances to place.
         members = cluster.config.get("DBClusterMembers") or []
+        aurora = str(cluster.config.get("Engine", "")).startswith("aurora")
+        if not aurora or cluster.config.get("EngineMode") == "serverless" or not members:
+            continue
         if cluster.config.get("MultiAZ"):
             yield passed(cluster, f"MultiAZ is true ({len(members)} instances).")
         else:
@@ -493,11 +509,12 @@ def dynamodb_pitr_disabled(estate: Estate) -> Iterator[Result]:
         if pitr.get("PointInTimeRecoveryStatus") == "ENABLED":
             yield passed(table, f"Point-in-time recovery is on ({days(pitr.get('RecoveryPeriodInDays', 35))}).")
         else:
-            yield fail(table, f"PointInTimeRecoveryStatus is {pitr.get('PointInTimeRecoveryStatus', 'DISABLED')}: a bad "
-                              "write or delete cannot be rolled back.")
+            status = pitr.get("PointInTimeRecoveryStatus", "DISABLED")
+            yield fail(table, f"PointInTimeRecoveryStatus is {status}: a bad write or delete cannot be rolled back.")
 
 
 BACKUP_PLAN_RISK = by_environment(prod="HIGH", staging="MEDIUM", dev="LOW")
+SELECTION_READS = {"ListBackupSelections", "GetBackupSelection"}  # without them a plan's reach is unknown
 
 
 @check(
@@ -551,11 +568,10 @@ def _backup_coverage(estate: Estate, account: str, by_region: dict[str, list[Res
         elif not here:
             without_plans.append(region)
             uncovered += stores
-        elif any("ListBackupSelections" in errors(p) or "GetBackupSelection" in errors(p) for p in here):
-            broken = [p for p in here if "ListBackupSelections" in errors(p) or "GetBackupSelection" in errors(p)]
-            unknown.append(f"backup plan(s) {listed([p.label for p in broken])} in {region} exist but their resource "
-                           f"selections could not be read ({', '.join(f'{k}: {v}' for k, v in errors(broken[0]).items())}), "
-                           "so which data stores they cover is unknown")
+        elif unreadable := [p for p in here if SELECTION_READS & set(errors(p))]:
+            why = ", ".join(f"{call}: {code}" for call, code in errors(unreadable[0]).items())
+            unknown.append(f"backup plan(s) {listed([p.label for p in unreadable])} in {region} exist but their "
+                           f"resource selections could not be read ({why}), so which data stores they cover is unknown")
         else:
             selections = [s for p in here for s in p.config.get("BackupSelections") or []]
             uncovered += [s for s in stores if not any(selects(selection, s) for selection in selections)]
@@ -592,9 +608,9 @@ def _most_critical(resources: Iterable[Resource]) -> str:
 def selects(selection: dict[str, Any], store: Resource) -> bool:
     """Whether an AWS Backup resource selection picks this store: its ARN patterns, then its tag filters (AND)."""
     patterns, excluded = selection.get("Resources") or [], selection.get("NotResources") or []
-    if patterns and not any(_arn_matches(p, store.arn) for p in patterns):
+    if patterns and not any(_wildcard_match(p, store.arn) for p in patterns):
         return False
-    if any(_arn_matches(p, store.arn) for p in excluded):
+    if any(_wildcard_match(p, store.arn) for p in excluded):
         return False
     tags = selection.get("ListOfTags") or []
     if tags and not any(store.tags.get(_tag_key(t.get("ConditionKey", ""))) == t.get("ConditionValue") for t in tags):
@@ -603,8 +619,9 @@ def selects(selection: dict[str, Any], store: Resource) -> bool:
                for operator, conditions in (selection.get("Conditions") or {}).items() for c in conditions)
 
 
-def _arn_matches(pattern: str, arn: str) -> bool:
-    return bool(arn) and re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), arn) is not None
+def _wildcard_match(pattern: str, text: str) -> bool:
+    """AWS Backup's matching of ARNs and tag values: ``*`` stands for any run of characters."""
+    return bool(text) and re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), text) is not None
 
 
 def _tag_key(condition_key: str) -> str:
@@ -614,6 +631,6 @@ def _tag_key(condition_key: str) -> str:
 def _condition_holds(operator: str, condition: dict[str, str], tags: dict[str, str]) -> bool:
     value = tags.get(_tag_key(condition.get("ConditionKey", "")))
     wanted = condition.get("ConditionValue", "")
-    like = value is not None and _arn_matches(wanted, value)
+    like = value is not None and _wildcard_match(wanted, value)
     return {"StringEquals": value == wanted, "StringNotEquals": value != wanted,
             "StringLike": like, "StringNotLike": not like}.get(operator, True)

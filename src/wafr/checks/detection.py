@@ -4,21 +4,14 @@ in Security Hub."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from typing import Callable, Iterator
 
-from wafr.checks.identity import by_account
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, Estate, Resource
+from wafr.estate import ACCOUNT_TYPE, Estate, Resource, by_account
 
 TRAIL = "AWS::CloudTrail::Trail"
 DETECTOR = "AWS::GuardDuty::Detector"
 HUB = "AWS::SecurityHub::Hub"
-
-
-def account_in_region(estate: Estate, account: str, region: str) -> Resource:
-    """The account as seen in one Region, for findings about a regional service it lacks."""
-    return replace(estate.account_resource(account), region=region)
 
 
 def _by_account_region(resources: list[Resource]) -> dict[tuple[str, str], list[Resource]]:
@@ -87,7 +80,7 @@ def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str
     """One result per account x Region: NOT_ASSESSED where the service was not read, else ``judge``'s verdict."""
     for account in estate.accounts:
         for region in estate.regions:
-            target = account_in_region(estate, account, region)
+            target = estate.account_resource(account, region)
             gap = estate.gap(account, region, service)
             yield not_assessed(target, gap) if gap else judge(target, grouped.get((account, region), []))
 

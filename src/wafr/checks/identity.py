@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource
+from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource, by_account
 
 USER = "AWS::IAM::User"
 OIDC, SAML = "AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"
@@ -21,13 +20,6 @@ PASSWORD_REUSE_PREVENTION = 24
 
 
 # -- shared helpers ------------------------------------------------------------------------------------------
-def by_account(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
-    grouped: dict[str, list[Resource]] = defaultdict(list)
-    for resource in resources:
-        grouped[resource.account].append(resource)
-    return grouped
-
-
 def as_of(estate: Estate) -> dt.datetime:
     """When the estate was read: key ages are judged then, so a snapshot reviewed later reads the same."""
     stamp = estate.metadata.get("collected_at")

@@ -9,10 +9,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from wafr.framework import PILLAR_NAMES
 from wafr.report import svg
-from wafr.review.model import Review
+from wafr.review.model import RISK_LABELS, Review
 
 TEMPLATE = "report.html.j2"
-RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NOT_ASSESSED": "Not assessed", "NONE": "None"}
 ENVIRONMENT_LABELS = {"prod": "prod", "staging": "staging", "dev": "dev", "unknown": "env unknown"}
 
 

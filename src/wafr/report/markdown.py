@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 from wafr.framework import PILLAR_NAMES
-from wafr.review.model import (BestPracticeAssessment, Bullet, Coverage, FocusArea, PillarReview, ResourceEvidence,
-                               Review, Segment)
+from wafr.review.model import (
+    RISK_LABELS,
+    BestPracticeAssessment,
+    Bullet,
+    Coverage,
+    FocusArea,
+    PillarReview,
+    ResourceEvidence,
+    Review,
+    Segment,
+)
 
 EVIDENCE_LINES = 12
-RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NOT_ASSESSED": "Not assessed", "NONE": "None"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 _SPACE = re.compile(r"\s+")
 
@@ -84,6 +92,8 @@ def _pillar_heading(pillar: PillarReview) -> str:
     return f"{pillar.name} findings"
 
 
+ASSESSMENT_NOTE = ("Question risk as the Well-Architected Tool derives it: HIGH if a high-risk best practice is not met, "
+                   "MEDIUM if a medium-risk one is not, otherwise none. Only best practices with evidence are listed.")
 SECTIONS = ("Summary findings", "Best practice improvements: project list", "Proposed roadmap",
             "Best-practice assessments", "Coverage: what was not assessed")
 
@@ -107,8 +117,8 @@ def _summary(review: Review) -> list[str]:
                      f"{phrase(t.segments())}.")
     if not review.summary.top_risks:
         lines.append("No high- or medium-risk issue was found.")
-    return lines + ["", f"> {_coverage_line(review.coverage)} A gap is not a pass: see "
-                        f"[coverage]({gh_anchor(SECTIONS[4])}).", ""]
+    gap_note = f"> {_coverage_line(review.coverage)} A gap is not a pass: see [coverage]({gh_anchor(SECTIONS[4])})."
+    return lines + ["", gap_note, ""]
 
 
 def _focus_table(areas: list[FocusArea]) -> list[str]:
@@ -213,9 +223,7 @@ def _bp_evidence(bp: BestPracticeAssessment) -> str:
 
 
 def _assessments(review: Review) -> list[str]:
-    lines = [f"## {SECTIONS[3]}", "",
-             "Question risk as the Well-Architected Tool derives it: HIGH if a high-risk best practice is not met, "
-             "MEDIUM if a medium-risk one is not, otherwise none. Only best practices with evidence are listed.", ""]
+    lines = [f"## {SECTIONS[3]}", "", ASSESSMENT_NOTE, ""]
     for pillar in review.pillars:
         questions = [q for q in review.assessments if q.pillar == pillar.pillar]
         if not questions:
@@ -261,7 +269,7 @@ def render(review: Review) -> str:
     lines = [*_cover(review), *_agenda(review), *_summary(review)]
     for pillar in review.pillars:
         lines += _pillar(pillar)
-    lines += [*_projects(review), *_roadmap(review), *_assessments(review), *_coverage(review),
-              "---", "", f"_Written by wafr {text(review.tool.get('version', ''))} ({text(review.schema)}) from the "
-                         "account's own configuration; the same review is in review.json._", ""]
+    footer = (f"_Written by wafr {text(review.tool.get('version', ''))} ({text(review.schema)}) from the account's "
+              "own configuration; the same review is in review.json._")
+    lines += [*_projects(review), *_roadmap(review), *_assessments(review), *_coverage(review), "---", "", footer, ""]
     return "\n".join(lines)

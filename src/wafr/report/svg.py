@@ -39,9 +39,9 @@ def risk_per_pillar(pillars: list[PillarSummary]) -> Markup:
     scale = BAR_WIDTH / most if most else 0.0
     width = LABEL_WIDTH + BAR_WIDTH + NOTE_WIDTH
     height = TOP + ROW * len(pillars) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
-             '<title id="chart-title">Failed findings per pillar, by risk</title>']
+    opening = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+               f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">')
+    parts = [opening, '<title id="chart-title">Failed findings per pillar, by risk</title>']
     for i, pillar in enumerate(pillars):
         y = TOP + i * ROW
         parts.append(_text(LABEL_WIDTH - 10, y + ROW / 2 - 2, pillar.name, text_anchor="end", font_size="13"))

@@ -16,7 +16,7 @@ from wafr.framework import load as load_framework
 from wafr.review import catalog as review_catalog
 from wafr.review.assessments import build_assessments
 from wafr.review.focus_areas import build_pillars
-from wafr.review.model import SCHEMA, CoverageGap, Review
+from wafr.review.model import SCHEMA, CoverageEntry, Review
 from wafr.review.projects import build_projects
 from wafr.review.roadmap import build_roadmap
 from wafr.review.summary import build_coverage, build_summary
@@ -24,7 +24,7 @@ from wafr.review.summary import build_coverage, build_summary
 __all__ = ["SCHEMA", "Review", "build_review", "review_of_estate", "review_of_findings_document"]
 
 
-def build_review(findings: list[Finding], coverage: list[CoverageGap], scope: dict[str, Any],
+def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: dict[str, Any],
                  generated_at: str | None = None) -> Review:
     """Assemble the review from findings and the coverage record."""
     catalog = review_catalog.load()
@@ -46,7 +46,7 @@ def build_review(findings: list[Finding], coverage: list[CoverageGap], scope: di
 
 
 def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str | None = None) -> Review:
-    coverage = [CoverageGap(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
+    coverage = [CoverageEntry(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
                 for c in estate.coverage]
     scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
     return build_review(findings, coverage, scope, generated_at)
@@ -55,5 +55,5 @@ def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str 
 def review_of_findings_document(document: dict[str, Any]) -> Review:
     """The review of a saved findings.json (wafr.findings/1)."""
     findings = [Finding(**f) for f in document["findings"]]
-    coverage = [CoverageGap(**c) for c in document.get("coverage", [])]
+    coverage = [CoverageEntry(**c) for c in document.get("coverage", [])]
     return build_review(findings, coverage, dict(document.get("scope", {})), document.get("generated_at"))

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from wafr.findings import Finding
 from wafr.framework import Framework
-from wafr.review.model import (MET, NOT_ASSESSED, NOT_MET, PARTLY, BestPracticeAssessment, QuestionAssessment)
+from wafr.review.model import MET, NOT_ASSESSED, NOT_MET, PARTLY, BestPracticeAssessment, QuestionAssessment
 
 UNMET = (NOT_MET, PARTLY)
 

@@ -71,8 +71,10 @@ class Catalog:
     focus_areas: dict[str, FocusAreaSpec]  # normalised key -> spec
     projects: tuple[ProjectSpec, ...]
     efforts: tuple[str, ...]
+    default_effort: str
     bullets: dict[str, BulletTemplate]
     default_bullet: str
+    default_roadmap: str
     phases: tuple[PhaseSpec, ...]
     reevaluation: dict[str, str]
 
@@ -81,7 +83,7 @@ class Catalog:
         found = self.focus_areas.get(_norm(focus_key(pillar, name)))
         if found:
             return found
-        return FocusAreaSpec(pillar=pillar, name=name, title=name, roadmap=f"Address {name.lower()}",
+        return FocusAreaSpec(pillar=pillar, name=name, title=name, roadmap=self.default_roadmap.replace("{title}", name),
                              guidance=(), order=len(self.focus_areas))
 
     def project_for(self, focus_area: FocusAreaSpec) -> ProjectSpec:
@@ -89,7 +91,7 @@ class Catalog:
         for project in self.projects:
             if _norm(focus_area.key) in {_norm(k) for k in project.focus_areas}:
                 return project
-        return ProjectSpec(key=_norm(focus_area.key), title=focus_area.title, effort="medium",
+        return ProjectSpec(key=_norm(focus_area.key), title=focus_area.title, effort=self.default_effort,
                            focus_areas=(focus_area.key,), order=len(self.projects))
 
     def bullet(self, check_id: str, title: str) -> BulletTemplate:
@@ -136,12 +138,15 @@ def parse(data: dict[str, Any]) -> Catalog:
             if _norm(key) in owned:
                 raise ValueError(f"{DATA_FILE}: focus area {key!r} is in projects {owned[_norm(key)]} and {project.key}")
             owned[_norm(key)] = project.key
+    if data["default_effort"] not in efforts:
+        raise ValueError(f"{DATA_FILE}: default_effort must be one of {efforts}")
     if RESOURCES not in data["default_bullet"]:
         raise ValueError(f"{DATA_FILE}: default_bullet must contain {RESOURCES}")
     return Catalog(
-        pillars=pillars, focus_areas=specs, projects=projects, efforts=efforts,
+        pillars=pillars, focus_areas=specs, projects=projects, efforts=efforts, default_effort=data["default_effort"],
         bullets={check_id: _bullet(check_id, raw) for check_id, raw in data["bullets"].items()},
         default_bullet=data["default_bullet"],
+        default_roadmap=data["default_roadmap"],
         phases=tuple(PhaseSpec(key=p["key"], months=str(p["months"]), label=p["label"], title=p["title"],
                                risk=p.get("risk")) for p in data["phases"]),
         reevaluation=dict(data["reevaluation"]),

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable
 
+from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, SUPPRESSED
 from wafr.findings import Finding
 from wafr.framework import PILLAR_NAMES
 from wafr.review.catalog import Catalog, FocusAreaSpec
-from wafr.review.model import RISK_ORDER, Bullet, FocusArea, PillarReview, ResourceEvidence, UnassessedCheck
+from wafr.review.model import RISK_ORDER, Bullet, FocusArea, PillarReview, ResourceEvidence, UnassessedCheck, worst
 
 CORE_PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 ENVIRONMENT_ORDER = {"prod": 0, "unknown": 1, "staging": 2, "dev": 3}
-FAIL, PASS, NOT_ASSESSED, SUPPRESSED = "FAIL", "PASS", "NOT_ASSESSED", "SUPPRESSED"
-
-
-def worst(risks: Iterable[str]) -> str:
-    return min(risks, key=lambda r: RISK_ORDER.get(r, 9))
 
 
 def _evidence(findings: list[Finding]) -> list[ResourceEvidence]:

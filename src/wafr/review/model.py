@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Iterable, Iterator, Union
 
 SCHEMA = "wafr.review/1"
 RESOURCES = "{resources}"
 RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2, "NOT_ASSESSED": 3, "NONE": 4}
+RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NOT_ASSESSED": "Not assessed", "NONE": "None"}
+
+
+def worst(risks: Iterable[str]) -> str:
+    """The highest of some risks (HIGH before MEDIUM before LOW)."""
+    return min(risks, key=lambda r: RISK_ORDER.get(r, 9))
+
 
 # Best-practice statuses, as the WA Tool would read them.
 MET, NOT_MET, PARTLY, NOT_ASSESSED = "met", "not met", "partly", "not assessed"
@@ -221,7 +229,9 @@ class PillarSummary:
 
 
 @dataclass
-class CoverageGap:
+class CoverageEntry:
+    """One account x region x service read and whether it happened (status as in findings.json)."""
+
     account: str
     region: str
     service: str
@@ -233,7 +243,7 @@ class CoverageGap:
 class Coverage:
     assessed: int
     total: int
-    gaps: list[CoverageGap]
+    gaps: list[CoverageEntry]
     unassessed_checks: list[UnassessedCheck]
 
 
@@ -271,7 +281,7 @@ class Review:
         return _to_plain(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Review":
+    def from_dict(cls, data: dict[str, Any]) -> Review:
         if data.get("schema") != SCHEMA:
             raise ValueError(f"not a {SCHEMA} document (schema is {data.get('schema')!r})")
         return _from_plain(cls, data)
@@ -298,7 +308,7 @@ def _to_plain(value: Any) -> Any:
 def _from_plain(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         names = {f.name for f in dataclasses.fields(kind) if f.init}
         return kind(**{k: _from_plain(hints[k], v) for k, v in value.items() if k in names})
     if origin is list:
@@ -311,6 +321,11 @@ def _from_plain(kind: Any, value: Any) -> Any:
         inner = [a for a in typing.get_args(kind) if a is not type(None)]
         return None if value is None else _from_plain(inner[0], value)
     return value
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
 
 
 def _unique(values: Any) -> list[str]:

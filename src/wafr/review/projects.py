@@ -6,16 +6,14 @@ import string
 from collections import defaultdict
 
 from wafr.review.catalog import Catalog, ProjectSpec
-from wafr.review.focus_areas import worst
-from wafr.review.model import RISK_ORDER, FocusArea, PillarReview, Project
+from wafr.review.model import RISK_ORDER, FocusArea, PillarReview, Project, worst
 
 ACTIONABLE = ("HIGH", "MEDIUM")  # LOW areas go to the re-evaluation, not into projects
 
 
 def letters():
     """A, B, ... Z, then AA, AB, ... for reviews with more than 26 projects."""
-    for letter in string.ascii_uppercase:
-        yield letter
+    yield from string.ascii_uppercase
     for first in string.ascii_uppercase:
         for second in string.ascii_uppercase:
             yield first + second

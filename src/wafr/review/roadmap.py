@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from wafr.findings import Finding
 from wafr.review.catalog import Catalog
-from wafr.review.model import CoverageGap, FocusArea, PillarReview, Project, RoadmapItem, RoadmapPhase
+from wafr.review.model import CoverageEntry, FocusArea, PillarReview, Project, RoadmapItem, RoadmapPhase
 
 
 def _area_items(areas: list[FocusArea], risk: str, catalog: Catalog) -> list[RoadmapItem]:
@@ -20,7 +20,7 @@ def _titles(areas: list[FocusArea]) -> str:
 
 
 def _reevaluation(areas: list[FocusArea], projects: list[Project], findings: list[Finding],
-                  gaps: list[CoverageGap], catalog: Catalog) -> list[RoadmapItem]:
+                  gaps: list[CoverageEntry], catalog: Catalog) -> list[RoadmapItem]:
     """What to revisit: what the review could not judge, accepted risks, low-risk areas, and a new scan."""
     phrases = catalog.reevaluation
     items = []
@@ -53,7 +53,7 @@ def _reevaluation(areas: list[FocusArea], projects: list[Project], findings: lis
 
 
 def build_roadmap(pillars: list[PillarReview], projects: list[Project], findings: list[Finding],
-                  gaps: list[CoverageGap], catalog: Catalog) -> list[RoadmapPhase]:
+                  gaps: list[CoverageEntry], catalog: Catalog) -> list[RoadmapPhase]:
     areas = [a for p in pillars for a in p.focus_areas]
     phases = []
     for spec in catalog.phases:

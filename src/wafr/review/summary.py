@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections import Counter
 
 from wafr.findings import Finding
-from wafr.review.model import (RISK_ORDER, Coverage, CoverageGap, PillarReview, PillarSummary, Summary, TopRisk,
-                               UnassessedCheck)
+from wafr.review.model import (
+    RISK_ORDER,
+    Coverage,
+    CoverageEntry,
+    PillarReview,
+    PillarSummary,
+    Summary,
+    TopRisk,
+    UnassessedCheck,
+)
 
 TOP_RISKS = 5
 
@@ -39,7 +47,7 @@ def build_summary(pillars: list[PillarReview], findings: list[Finding]) -> Summa
     return Summary(pillars=[_pillar_summary(p, findings) for p in pillars], top_risks=top_risks(pillars))
 
 
-def build_coverage(entries: list[CoverageGap], pillars: list[PillarReview]) -> Coverage:
+def build_coverage(entries: list[CoverageEntry], pillars: list[PillarReview]) -> Coverage:
     """Every read that did not happen and every check that could not judge, so nobody reads a gap as a pass."""
     gaps = sorted((e for e in entries if e.status != "assessed"),
                   key=lambda e: (e.status, e.service, e.account, e.region))

@@ -26,15 +26,13 @@ def collect_dynamodb(ctx: CollectContext) -> Iterator[Resource]:
     failed: dict[str, int] = {}
     for name in ctx.paginate(dynamodb, "list_tables", "TableNames"):
         errors: dict[str, str] = {}
-        config: dict[str, Any] = _detail(errors, "DescribeTable",
-                                         lambda: dynamodb.describe_table(TableName=name)["Table"]) or {"TableName": name}
-        backups = _detail(errors, "DescribeContinuousBackups",
-                          lambda: dynamodb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"])
+        described = _detail(errors, "DescribeTable", dynamodb.describe_table, TableName=name)
+        config: dict[str, Any] = described["Table"] if described else {"TableName": name}
+        backups = _detail(errors, "DescribeContinuousBackups", dynamodb.describe_continuous_backups, TableName=name)
         if backups is not None:
-            config["ContinuousBackupsDescription"] = backups
+            config["ContinuousBackupsDescription"] = backups["ContinuousBackupsDescription"]
         arn = config.get("TableArn", "")
-        tags = _detail(errors, "ListTagsOfResource",
-                       lambda: list(ctx.paginate(dynamodb, "list_tags_of_resource", "Tags", ResourceArn=arn))) if arn else []
+        tags = _detail(errors, "ListTagsOfResource", _all_tags, ctx, dynamodb, arn) if arn else []
         if errors:
             config["_errors"] = errors
             for operation, code in errors.items():
@@ -44,10 +42,14 @@ def collect_dynamodb(ctx: CollectContext) -> Iterator[Resource]:
         ctx.note(f"{failure} for {count} table(s)")
 
 
-def _detail(errors: dict[str, str], operation: str, call: Callable[[], Any]) -> Any:
+def _all_tags(ctx: CollectContext, dynamodb: Any, arn: str) -> list[dict[str, str]]:
+    return list(ctx.paginate(dynamodb, "list_tags_of_resource", "Tags", ResourceArn=arn))
+
+
+def _detail(errors: dict[str, str], operation: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """The result of one per-table call, or None with the AWS error code recorded under ``operation``."""
     try:
-        return call()
+        return call(*args, **kwargs)
     except ClientError as error:
         errors[operation] = error.response.get("Error", {}).get("Code", "") or "Error"
         return None

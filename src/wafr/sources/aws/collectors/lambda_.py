@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
-from wafr.sources.aws.collectors.ecs import REDACTED, redact_variables
+from wafr.sources.aws.redact import REDACTED, redact_variables
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.registry import collector
 
