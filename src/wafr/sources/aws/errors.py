@@ -22,6 +22,15 @@ UNSUPPORTED_CODES = frozenset({
 })
 
 
+def error_code(error: BaseException) -> str:
+    """The AWS error code of a failed call ("AccessDenied"), or "Error" when it has none."""
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "") or "Error"
+    if isinstance(error, NotImplementedError):  # an emulator without the API
+        return "NotImplemented"
+    return type(error).__name__
+
+
 def classify(error: BaseException) -> tuple[str, str]:
     """(coverage status, one-line reason) for an exception raised while collecting."""
     if isinstance(error, ClientError):

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
@@ -33,7 +34,7 @@ def collect_application_autoscaling(ctx: CollectContext) -> Iterator[Resource]:
         try:
             yield from _namespace(ctx, client, namespace)
         except ClientError as error:
-            if error.response["Error"].get("Code") != "ValidationException":
+            if error_code(error) != "ValidationException":
                 raise  # denied or failing: a coverage gap, never an empty answer
             # A namespace this endpoint does not know; the others still count.
             ctx.note(f"application-autoscaling {namespace}: not available here")

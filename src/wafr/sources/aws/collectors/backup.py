@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 BACKUP_PLAN, BACKUP_VAULT = "AWS::Backup::BackupPlan", "AWS::Backup::BackupVault"
@@ -40,12 +41,12 @@ def _plan(ctx: CollectContext, backup: Any, plan: dict[str, Any]) -> Resource:
     try:
         config["BackupPlan"] = backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]
     except ClientError as error:
-        errors["GetBackupPlan"] = _code(error)
+        errors["GetBackupPlan"] = error_code(error)
     # Which resources a plan protects lives in its selections; without them nobody can say what it covers.
     try:
         listed = list(ctx.paginate(backup, "list_backup_selections", "BackupSelectionsList", BackupPlanId=plan_id))
     except (ClientError, NotImplementedError) as error:  # moto has no ListBackupSelections
-        errors["ListBackupSelections"] = _code(error)
+        errors["ListBackupSelections"] = error_code(error)
         listed = None
     if listed is not None:
         selections = []
@@ -54,7 +55,7 @@ def _plan(ctx: CollectContext, backup: Any, plan: dict[str, Any]) -> Resource:
                 selections.append(backup.get_backup_selection(
                     BackupPlanId=plan_id, SelectionId=selection["SelectionId"])["BackupSelection"])
             except ClientError as error:
-                errors["GetBackupSelection"] = _code(error)
+                errors["GetBackupSelection"] = error_code(error)
         config["BackupSelections"] = selections
     if errors:
         config["_errors"] = errors
@@ -62,7 +63,3 @@ def _plan(ctx: CollectContext, backup: Any, plan: dict[str, Any]) -> Resource:
                         name=plan.get("BackupPlanName", ""), config=config)
 
 
-def _code(error: Exception) -> str:
-    if isinstance(error, ClientError):
-        return error.response.get("Error", {}).get("Code", "") or "Error"
-    return "NotImplemented"

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 
@@ -23,7 +24,7 @@ def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:
         found = list(ctx.paginate(budgets, "describe_budgets", "Budgets", AccountId=ctx.account))
     except ClientError as error:
         # Some AWS endpoints answer an account without budgets with NotFoundException instead of an empty list.
-        if error.response.get("Error", {}).get("Code") != "NotFoundException":
+        if error_code(error) != "NotFoundException":
             raise
         found = []
     for budget in found:

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 
@@ -29,5 +30,5 @@ def collect_cloudtrail(ctx: CollectContext) -> Iterator[Resource]:
             status = cloudtrail.get_trail_status(Name=arn)
             config["TrailStatus"] = {k: v for k, v in status.items() if k != "ResponseMetadata"}
         except ClientError as error:
-            config["_errors"] = {"GetTrailStatus": error.response.get("Error", {}).get("Code", "Error")}
+            config["_errors"] = {"GetTrailStatus": error_code(error)}
         yield ctx.resource("AWS::CloudTrail::Trail", arn, arn=arn, name=trail.get("Name", ""), config=config)

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 APPLICATION, DEPLOYMENT_GROUP = "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup"
@@ -42,5 +43,5 @@ def _deployment_groups(ctx: CollectContext, client: Any, application: str) -> It
                                                  deploymentGroupName=group)["deploymentGroupInfo"]
         except ClientError as error:  # keep the group; say why its settings are unknown
             config = {"applicationName": application, "deploymentGroupName": group,
-                      "_errors": {"GetDeploymentGroup": error.response["Error"].get("Code", str(error))}}
+                      "_errors": {"GetDeploymentGroup": error_code(error)}}
         yield ctx.resource(DEPLOYMENT_GROUP, ident, arn=arn, name=group, config=config)

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 PIPELINE = "AWS::CodePipeline::Pipeline"
@@ -26,7 +27,7 @@ def collect_codepipeline(ctx: CollectContext) -> Iterator[Resource]:
         try:
             response = client.get_pipeline(name=name)
         except ClientError as error:  # keep the pipeline; say why its stages are unknown
-            config = {**summary, "_errors": {"GetPipeline": error.response["Error"].get("Code", str(error))}}
+            config = {**summary, "_errors": {"GetPipeline": error_code(error)}}
             yield ctx.resource(PIPELINE, name, arn=arn, name=name, config=config)
             continue
         metadata = response.get("metadata", {})

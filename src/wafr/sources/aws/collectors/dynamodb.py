@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 TABLE = "AWS::DynamoDB::Table"
@@ -51,5 +52,5 @@ def _detail(errors: dict[str, str], operation: str, call: Callable[..., Any], *a
     try:
         return call(*args, **kwargs)
     except ClientError as error:
-        errors[operation] = error.response.get("Error", {}).get("Code", "") or "Error"
+        errors[operation] = error_code(error)
         return None

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 INSTANCE, VOLUME, NETWORK_INTERFACE = "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NetworkInterface"
@@ -17,13 +18,6 @@ EBS_ENCRYPTION_BY_DEFAULT = "AWS::EC2::EBSEncryptionByDefault"
 
 # describe_instances lists terminated instances for about an hour; they no longer exist.
 GONE_INSTANCE_STATES = frozenset({"shutting-down", "terminated"})
-
-
-def error_code(error: BaseException) -> str:
-    """The AWS error code of a failed detail call, for a resource's ``_errors``."""
-    if isinstance(error, ClientError):
-        return error.response.get("Error", {}).get("Code", "") or "Error"
-    return type(error).__name__
 
 
 @collector(

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 REPLICATION_GROUP, CACHE_CLUSTER = "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"
@@ -65,7 +66,7 @@ def _tagged(elasticache: Any, item: dict[str, Any], failed: dict[str, int]) -> d
         try:
             tags = tags_from_list(elasticache.list_tags_for_resource(ResourceName=item["ARN"]).get("TagList"))
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "") or "Error"
+            code = error_code(error)
             config["_errors"] = {"ListTagsForResource": code}
             failed[code] = failed.get(code, 0) + 1
     return {"tags": tags, "config": config}

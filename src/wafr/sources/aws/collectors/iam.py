@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 # Credential detail is three to four calls per user; a few in flight at once keeps a large account's scan
@@ -16,16 +17,13 @@ from wafr.sources.aws.registry import collector
 USER_DETAIL_WORKERS = 4
 
 
-def _error_code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "") or "Error"
-
 
 def _access_keys(iam: Any, user_name: str, errors: dict[str, str]) -> list[dict[str, Any]] | None:
     """The user's access keys with when and where each was last used."""
     try:
         keys = iam.list_access_keys(UserName=user_name).get("AccessKeyMetadata", [])
     except ClientError as error:
-        errors["ListAccessKeys"] = _error_code(error)
+        errors["ListAccessKeys"] = error_code(error)
         return None
     found = []
     for key in keys:
@@ -33,7 +31,7 @@ def _access_keys(iam: Any, user_name: str, errors: dict[str, str]) -> list[dict[
         try:
             used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"]).get("AccessKeyLastUsed", {})
         except ClientError as error:
-            errors["GetAccessKeyLastUsed"] = _error_code(error)
+            errors["GetAccessKeyLastUsed"] = error_code(error)
             entry["_last_used_unknown"] = True
             used = {}
         # AWS answers "N/A" for a key that has never been used.
@@ -49,8 +47,8 @@ def _login_profile(iam: Any, user_name: str, errors: dict[str, str]) -> dict[str
     try:
         return iam.get_login_profile(UserName=user_name).get("LoginProfile")
     except ClientError as error:
-        if _error_code(error) != "NoSuchEntity":
-            errors["GetLoginProfile"] = _error_code(error)
+        if error_code(error) != "NoSuchEntity":
+            errors["GetLoginProfile"] = error_code(error)
         return None
 
 
@@ -58,7 +56,7 @@ def _mfa_devices(iam: Any, user_name: str, errors: dict[str, str]) -> list[dict[
     try:
         return iam.list_mfa_devices(UserName=user_name).get("MFADevices", [])
     except ClientError as error:
-        errors["ListMFADevices"] = _error_code(error)
+        errors["ListMFADevices"] = error_code(error)
         return None
 
 
@@ -101,7 +99,7 @@ def _identity_providers(ctx: CollectContext, iam: Any) -> Iterator[Resource]:
         try:
             config.update(iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn))
         except ClientError as error:
-            config["_errors"] = {"GetOpenIDConnectProvider": _error_code(error)}
+            config["_errors"] = {"GetOpenIDConnectProvider": error_code(error)}
         yield ctx.resource("AWS::IAM::OIDCProvider", arn, arn=arn, name=config.get("Url", arn.split("/", 1)[-1]),
                            tags=tags_from_list(config.get("Tags")), config=config)
     for item in iam.list_saml_providers().get("SAMLProviderList", []):
@@ -115,7 +113,7 @@ def _account_setting(ctx: CollectContext, type: str, call: Callable[[], dict[str
     try:
         config = call().get(field, {})
     except ClientError as error:
-        code = _error_code(error)
+        code = error_code(error)
         config = {"_absent": True} if code == "NoSuchEntity" else {"_errors": {operation: code}}
     return ctx.resource(type, ctx.account, name=ctx.account, config=config)
 

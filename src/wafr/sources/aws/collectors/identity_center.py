@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 
@@ -29,6 +30,6 @@ def collect_identity_center(ctx: CollectContext) -> Iterator[Resource]:
             config["_permission_sets"] = sum(
                 1 for _ in ctx.paginate(sso, "list_permission_sets", "PermissionSets", InstanceArn=arn))
         except ClientError as error:
-            config["_errors"] = {"ListPermissionSets": error.response.get("Error", {}).get("Code", "Error")}
+            config["_errors"] = {"ListPermissionSets": error_code(error)}
         yield ctx.resource("AWS::SSO::Instance", arn, arn=arn,
                            name=instance.get("Name") or instance.get("IdentityStoreId", ""), config=config)

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 KEY = "AWS::KMS::Key"
@@ -76,5 +77,5 @@ def _read(errors: dict[str, str], operation: str, call: Callable[[], Any]) -> An
     try:
         return call()
     except ClientError as error:
-        errors[operation] = error.response.get("Error", {}).get("Code", "") or "Error"
+        errors[operation] = error_code(error)
         return None

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from wafr.estate import Resource
 from wafr.sources.aws.redact import REDACTED, redact_variables
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 FUNCTION = "AWS::Lambda::Function"
@@ -52,5 +53,5 @@ def _tags(client: Any, arn: str, config: dict[str, Any]) -> dict[str, str]:
     try:
         return client.list_tags(Resource=arn).get("Tags", {})
     except ClientError as error:
-        config.setdefault("_errors", {})["ListTags"] = error.response["Error"].get("Code", str(error))
+        config.setdefault("_errors", {})["ListTags"] = error_code(error)
         return {}

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 ACCOUNT = "AWS::Organizations::Account"
@@ -20,7 +21,7 @@ def _organization(org: Any) -> dict[str, Any] | None:
     try:
         return org.describe_organization()["Organization"]
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "AWSOrganizationsNotInUseException":
+        if error_code(error) == "AWSOrganizationsNotInUseException":
             return None
         raise
 

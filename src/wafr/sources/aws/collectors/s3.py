@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import GLOBAL, Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 BUCKET = "AWS::S3::Bucket"
@@ -76,7 +77,7 @@ def _read(errors: dict[str, str], operation: str, call: Callable[[], dict[str, A
     try:
         return call()
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "") or "Error"
+        code = error_code(error)
         if code == ABSENT.get(operation):
             return {}
         errors[operation] = code
@@ -95,7 +96,7 @@ def collect_account_public_access_block(ctx: CollectContext) -> Iterator[Resourc
     try:
         block = s3control.get_public_access_block(AccountId=ctx.account)["PublicAccessBlockConfiguration"]
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchPublicAccessBlockConfiguration":
+        if error_code(error) != "NoSuchPublicAccessBlockConfiguration":
             raise  # denied or failed: the framework records it as this collector's coverage
         block = None  # the account has never set one
     yield ctx.resource(ACCOUNT_PUBLIC_ACCESS_BLOCK, ctx.account, name=f"S3 Block Public Access ({ctx.account})",

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
-from wafr.sources.aws.collectors.ec2 import error_code
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 VPC, SUBNET, ROUTE_TABLE = "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable"
