@@ -26,7 +26,7 @@ def assert_clear_error(result, *fragments):
 
 @pytest.mark.parametrize("content,message", [
     (b"garbage", "not valid JSON"),
-    (gzip.compress(b"{not json"), "not valid JSON"),
+    (gzip.compress(b"{not json", mtime=0), "not valid JSON"),
     (b"\x1f\x8b\x08\x00truncated", "could not be read"),
     (json.dumps({"schema": "other/9"}).encode(), "this wafr reads"),
     (json.dumps([1, 2]).encode(), "not a wafr snapshot"),
@@ -34,7 +34,8 @@ def assert_clear_error(result, *fragments):
     (json.dumps({"schema": "wafr.snapshot/1", "resources": [{"bogus": 1}]}).encode(), "unknown field"),
     (json.dumps({"schema": "wafr.snapshot/1", "coverage": [
         {"account": "1", "region": "r", "service": "s", "status": "maybe"}]}).encode(), "malformed"),
-])
+], ids=["text", "gzip-text", "truncated-gzip", "other-schema", "not-an-object", "bad-resource", "unknown-field",
+        "bad-coverage"])
 def test_malformed_snapshot(tmp_path, content, message):
     path = tmp_path / "estate.json.gz"
     path.write_bytes(content)

@@ -6,10 +6,12 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +20,10 @@ from wafr import __version__
 from wafr.errors import WafrError
 from wafr.estate import Estate
 from wafr.outputs import write_review
+from wafr.questionnaire.cli import questions_app
+
+if TYPE_CHECKING:
+    from wafr.questionnaire.answers import AnswerSheet
 
 app = typer.Typer(
     name="wafr",
@@ -27,6 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(questions_app, name="questions", help="The questionnaire: what no API can show (runbooks, KPIs, "
+                                                    "recovery objectives, cost ownership).")
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -37,6 +45,8 @@ Regions = Annotated[Optional[str], typer.Option(
     "--regions", "-r", help="Comma-separated regions (default: every region enabled for the account).")]
 Services = Annotated[Optional[str], typer.Option(
     "--services", help="Comma-separated collectors to run (default: all; see `wafr iam-policy --by-collector`).")]
+Answers = Annotated[Optional[Path], typer.Option(
+    "--answers", help="An answers file (`wafr questions init`/`ask`): the team's answers join the scan's evidence.")]
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -62,11 +72,32 @@ def _split(value: Optional[str]) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _collect_live(profile: Optional[str], regions: Optional[str], services: Optional[str]) -> Estate:
+Lookback = Annotated[float, typer.Option("--lookback", help="Days of CloudWatch metrics to analyse.")]
+Period = Annotated[int, typer.Option("--period", help="Metric period in seconds.")]
+NoMetrics = Annotated[bool, typer.Option("--no-metrics", help="Skip CloudWatch metrics (metric checks: not assessed).")]
+
+
+@dataclass(frozen=True)
+class MetricWindow:
+    lookback_days: float = 14
+    period_seconds: int = 3600
+    enabled: bool = True
+
+    def validate(self) -> None:
+        """Refuse a window CloudWatch cannot serve before anything is collected."""
+        if self.enabled:
+            from wafr.metrics.collect import plan_window
+
+            plan_window(self.lookback_days, self.period_seconds)
+
+
+def _collect_live(profile: Optional[str], regions: Optional[str], services: Optional[str],
+                  metrics: MetricWindow = MetricWindow()) -> Estate:
     from wafr.sources.aws.collect import collect_account
     from wafr.sources.aws.registry import all_collectors
     from wafr.sources.aws.session import check_region_names, open_session, resolve_regions
 
+    metrics.validate()
     chosen = _split(services)
     if chosen:
         unknown = sorted(set(chosen) - set(all_collectors()))
@@ -79,23 +110,40 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
     region_list = resolve_regions(aws, _split(regions))
     console.print(f"Reading account [bold]{aws.account}[/] in {len(region_list)} region(s): {', '.join(region_list)}",
                   highlight=False)
-    return _with_progress(lambda progress: collect_account(aws, region_list, services=chosen, progress=progress))
+    estate = _with_progress(lambda progress: collect_account(aws, region_list, services=chosen, progress=progress))
+    if metrics.enabled:
+        from wafr.metrics.collect import collect_metrics
 
-
-def _with_progress(run: Callable) -> Estate:
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
-        task = bar.add_task("Collecting", total=None)
-
-        def progress(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=f"Collecting [dim]{label}[/]")
-
-        estate = run(progress)
-        bar.update(task, description="Collected")
+        _with_progress(lambda progress: collect_metrics(
+            aws, estate, lookback_days=metrics.lookback_days, period_seconds=metrics.period_seconds,
+            progress=progress), label="Reading metrics")
     return estate
 
 
-def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool) -> None:
+def _with_progress(run: Callable, label: str = "Collecting") -> Any:
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def progress(item: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"{label} [dim]{escape(item)}[/]")
+
+        result = run(progress)
+        bar.update(task, description=f"{label}: done")
+    return result
+
+
+def _read_answers(path: Optional[Path]) -> "AnswerSheet | None":
+    """Read (and validate) an answers file before any scanning, so a typo does not cost a whole scan."""
+    if path is None:
+        return None
+    from wafr.questionnaire import read_answers
+
+    return read_answers(path)
+
+
+def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool,
+                     answers: "AnswerSheet | None" = None) -> None:
     from wafr.findings import evaluate
     from wafr.outputs import write_reports
     from wafr.report.terminal import print_summary
@@ -103,17 +151,26 @@ def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool) -
 
     findings = evaluate(estate)
     written = write_review(estate, findings, output_dir, with_snapshot=with_snapshot)
-    reports = write_reports(review_of_estate(estate, findings), output_dir)
+    review = review_of_estate(estate, findings, answers=answers)
+    reports = write_reports(review, output_dir)
     print_summary(console, estate, findings, [p for p in (written.findings, written.snapshot, *reports) if p])
+    if review.questionnaire:
+        q = review.questionnaire
+        n = len(q.conflicts)
+        conflicts = f"; {n} of them disagree{'s' if n == 1 else ''} with the scan (see the assessments)" if n else ""
+        console.print(Text(f"Answers: {q.answered} of {q.total} best practices answered{conflicts}; "
+                           f"{len(q.unanswered)} question(s) still have unanswered best practices."))
 
 
 @app.command()
 @user_errors
 def scan(profile: Profile = None, regions: Regions = None, services: Services = None,
-         output_dir: OutputDir = DEFAULT_OUTPUT) -> None:
+         output_dir: OutputDir = DEFAULT_OUTPUT, answers: Answers = None,
+         lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False) -> None:
     """Collect a live AWS account and judge it: writes findings.json and the snapshot it judged."""
-    estate = _collect_live(profile, regions, services)
-    _judge_and_write(estate, output_dir, with_snapshot=True)
+    sheet = _read_answers(answers)
+    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics))
+    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet)
 
 
 @app.command()
@@ -123,13 +180,14 @@ def collect(
     output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write (.json.gz).")] = Path(
         "wafr-estate.json.gz"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing snapshot file.")] = False,
+    lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False,
 ) -> None:
     """Collect only (with a read-only role) and save a snapshot to review later, anywhere."""
     from wafr.sources import snapshot
 
     if output.exists() and not force:
         raise WafrError(f"{output} already exists; choose another name or pass --force to overwrite it.")
-    estate = _collect_live(profile, regions, services)
+    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics))
     snapshot.write(estate, output)
     gaps = sum(1 for c in estate.coverage if c.status != "assessed")
     console.print(f"Wrote {output}: {len(estate)} resources, {len(estate.coverage)} coverage entries "
@@ -141,25 +199,37 @@ def collect(
 def review(
     snapshot_path: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="A snapshot written by collect or scan.")],
     output_dir: OutputDir = DEFAULT_OUTPUT,
+    answers: Answers = None,
 ) -> None:
     """Judge a saved snapshot, offline."""
     from wafr.sources import snapshot
 
+    sheet = _read_answers(answers)
     estate = snapshot.read(snapshot_path)
-    _judge_and_write(estate, output_dir, with_snapshot=False)
+    _judge_and_write(estate, output_dir, with_snapshot=False, answers=sheet)
 
 
 @app.command()
 @user_errors
-def demo(output_dir: OutputDir = DEFAULT_OUTPUT) -> None:
+def demo(
+    output_dir: OutputDir = DEFAULT_OUTPUT,
+    answers: Annotated[Optional[Path], typer.Option(
+        "--answers", help="An answers file to use instead of the demo's own interview answers.")] = None,
+    no_answers: Annotated[bool, typer.Option("--no-answers", help="Review the scan alone, without answers.")] = False,
+) -> None:
     """Review the built-in demo estate: moto in-process, scanned by the same collectors as a live account."""
     try:
         from wafr.demo.run import run_demo
     except ImportError as error:
         raise WafrError(f"The demo needs moto: pip install 'wafr[demo]' ({error})") from None
+    if no_answers and answers:
+        raise WafrError("Choose --answers or --no-answers, not both.")
+    from wafr.questionnaire import demo_answers
+
+    sheet = None if no_answers else (_read_answers(answers) if answers else demo_answers())
     console.print("Provisioning the demo estate in moto (a DeFi company's production account, modeled on a real review)")
     estate = _with_progress(lambda progress: run_demo(progress=progress))
-    _judge_and_write(estate, output_dir, with_snapshot=True)
+    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet)
 
 
 @app.command()

@@ -42,13 +42,18 @@ def run_demo(regions: Iterable[str] = ("us-east-1",), progress: ProgressFn | Non
     from moto import mock_aws  # an optional dependency: only the demo needs it
 
     from wafr.demo.estate import provision
+    from wafr.demo.metrics import seed_metrics
+    from wafr.metrics.collect import collect_metrics
 
     regions = list(regions)
     home = regions[0]
     with isolated_environment(home), mock_aws():
-        provisioned = provision(boto3.Session(region_name=home), home)
+        session = boto3.Session(region_name=home)
+        provisioned = provision(session, home)
+        seed_metrics(session, home, provisioned)
         aws = open_session(region=home)
         estate = collect_account(aws, regions, progress=progress)
+        collect_metrics(aws, estate, progress=progress)
     estate.metadata["source"] = "demo"
     estate.metadata["demo"] = provisioned
     return estate

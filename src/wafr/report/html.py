@@ -8,7 +8,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from wafr.framework import PILLAR_NAMES
-from wafr.report import svg
+from wafr.report import series_svg, svg
 from wafr.review.model import RISK_LABELS, Review
 
 TEMPLATE = "report.html.j2"
@@ -27,7 +27,8 @@ def environment() -> Environment:
     env.filters.update(slug=slug, risk_label=lambda r: RISK_LABELS.get(r, r.title()),
                        env_label=lambda e: ENVIRONMENT_LABELS.get(e, e),
                        pillar_name=lambda p: PILLAR_NAMES.get(p, p))
-    env.globals.update(risk_chart=svg.risk_per_pillar)
+    env.filters.update(usd=lambda amount: f"${amount:,.0f}" if amount >= 100 else f"${amount:,.2f}")
+    env.globals.update(risk_chart=svg.risk_per_pillar, metric_chart=series_svg.line_chart)
     return env
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from wafr.framework import PILLAR_NAMES
+from wafr.report import markdown_metrics
 from wafr.review.model import (
     RISK_LABELS,
     BestPracticeAssessment,
@@ -12,6 +13,7 @@ from wafr.review.model import (
     Coverage,
     FocusArea,
     PillarReview,
+    Questionnaire,
     ResourceEvidence,
     Review,
     Segment,
@@ -219,11 +221,43 @@ def _roadmap(review: Review) -> list[str]:
 def _bp_evidence(bp: BestPracticeAssessment) -> str:
     labels = (("FAIL", "failed"), ("PASS", "passed"), ("NOT_ASSESSED", "not assessed"), ("SUPPRESSED", "accepted"))
     counts = ", ".join(f"{bp.counts[k]} {label}" for k, label in labels if bp.counts.get(k))
-    return counts + (f": {names(bp.failing, 6, cell=True)}" if bp.failing else "")
+    said = counts + (f": {names(bp.failing, 6, cell=True)}" if bp.failing else "")
+    if bp.answer:  # the team's answer (wafr questions), beside the scan's evidence
+        team = "Team: " + text(bp.answer) + (f" · {text(bp.note)}" if bp.note else "")
+        said = f"{said}<br>{team}" if said else team
+    if bp.conflict:
+        said += f"<br>**Conflict:** {text(bp.conflict)}"
+    return said
+
+
+def _answers(q: Questionnaire) -> list[str]:
+    """How much the team answered, and where its answers and the scan disagree."""
+    lines = [f"The team answered {q.answered} of {q.total} best practices"
+             + (f" for {text(q.workload)}" if q.workload else "")
+             + "; each is assessed from the answer and the scan together"
+             + ("; where they disagree the worse status counts and the conflict is shown." if q.conflicts else "."), ""]
+    if q.conflicts:
+        lines += ["### Where the answers and the scan disagree", "",
+                  *table(["Best practice", "Team", "Scan", "Counted as", "Scan evidence"],
+                         [[text(f"{c.best_practice} {c.title}"), text(c.answer) + (f"<br>{text(c.note)}" if c.note else ""),
+                           text(c.scan), text(c.status), "<br>".join(text(e) for e in c.evidence)]
+                          for c in q.conflicts])]
+    return lines
+
+
+def _unanswered(q: Questionnaire) -> list[str]:
+    return ["### Questions without an answer", "",
+            "Neither the team nor the scan said anything about these best practices; answer them with "
+            "`wafr questions ask`.", "",
+            *table(["Question", "Pillar", "Unanswered best practices"],
+                   [[text(f"{u.id} {u.title}"), text(PILLAR_NAMES.get(u.pillar, u.pillar)),
+                     text(f"{len(u.unknown)} of {u.total}: {', '.join(u.unknown)}")] for u in q.unanswered])]
 
 
 def _assessments(review: Review) -> list[str]:
     lines = [f"## {SECTIONS[3]}", "", ASSESSMENT_NOTE, ""]
+    if review.questionnaire:
+        lines += _answers(review.questionnaire)
     for pillar in review.pillars:
         questions = [q for q in review.assessments if q.pillar == pillar.pillar]
         if not questions:
@@ -254,6 +288,8 @@ def _coverage(review: Review) -> list[str]:
         lines += table(["Service", "Account", "Region", "Status", "Why"],
                        [[text(g.service), code(g.account, cell=True), text(g.region), text(g.status), text(g.detail)]
                         for g in c.gaps])
+    if review.questionnaire and review.questionnaire.unanswered:
+        lines += _unanswered(review.questionnaire)
     if c.unassessed_checks:
         lines += ["### Checks that could not judge", "",
                   *table(["Check", "Pillar · focus area", "Resources", "Why"],
@@ -271,5 +307,6 @@ def render(review: Review) -> str:
         lines += _pillar(pillar)
     footer = (f"_Written by wafr {text(review.tool.get('version', ''))} ({text(review.schema)}) from the account's "
               "own configuration; the same review is in review.json._")
-    lines += [*_projects(review), *_roadmap(review), *_assessments(review), *_coverage(review), "---", "", footer, ""]
+    lines += [*_projects(review), *markdown_metrics.section(review), *_roadmap(review), *_assessments(review),
+              *_coverage(review), "---", "", footer, ""]
     return "\n".join(lines)

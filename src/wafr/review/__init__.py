@@ -7,13 +7,14 @@ data/focus_areas.yaml; nothing here is typed by hand per account.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wafr import __version__
 from wafr.estate import Estate
 from wafr.findings import Finding
 from wafr.framework import load as load_framework
 from wafr.review import catalog as review_catalog
+from wafr.review import savings
 from wafr.review.assessments import build_assessments
 from wafr.review.focus_areas import build_pillars
 from wafr.review.model import SCHEMA, CoverageEntry, Review
@@ -21,17 +22,25 @@ from wafr.review.projects import build_projects
 from wafr.review.roadmap import build_roadmap
 from wafr.review.summary import build_coverage, build_summary
 
+if TYPE_CHECKING:
+    from wafr.questionnaire.answers import AnswerSheet
+
 __all__ = ["SCHEMA", "Review", "build_review", "review_of_estate", "review_of_findings_document"]
 
 
 def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: dict[str, Any],
-                 generated_at: str | None = None) -> Review:
-    """Assemble the review from findings and the coverage record."""
+                 generated_at: str | None = None, answers: AnswerSheet | None = None) -> Review:
+    """Assemble the review from findings and the coverage record, and the team's answers when given."""
     catalog = review_catalog.load()
     framework = load_framework()
     pillars = build_pillars(findings, catalog)
+    answered = None
+    if answers is not None:  # the process focus areas and assessments from both kinds of evidence
+        from wafr.questionnaire.review_answers import add_answers
+
+        answered = add_answers(pillars, findings, answers, catalog, framework)
     projects = build_projects(pillars, catalog)
-    return Review(
+    review = Review(
         generated_at=generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         tool={"name": "wafr", "version": __version__},
         scope=scope,
@@ -40,16 +49,25 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
         pillars=pillars,
         projects=projects,
         roadmap=build_roadmap(pillars, projects, findings, [c for c in coverage if c.status != "assessed"], catalog),
-        assessments=build_assessments(findings, framework, catalog.pillars),
+        assessments=answered.assessments if answered else build_assessments(findings, framework, catalog.pillars),
         coverage=build_coverage(coverage, pillars),
+        questionnaire=answered.questionnaire if answered else None,
     )
+    if answered:
+        from wafr.questionnaire.review_answers import add_gap_item
+
+        add_gap_item(review.roadmap, answered.questionnaire)
+    return review
 
 
-def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str | None = None) -> Review:
+def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str | None = None,
+                     answers: AnswerSheet | None = None) -> Review:
     coverage = [CoverageEntry(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
                 for c in estate.coverage]
     scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
-    return build_review(findings, coverage, scope, generated_at)
+    review = build_review(findings, coverage, scope, generated_at, answers)
+    review.metric_evidence = savings.build(estate, findings, review)  # the series live in the estate only
+    return review
 
 
 def review_of_findings_document(document: dict[str, Any]) -> Review:

@@ -9,6 +9,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Union
 
+from wafr.review.savings import MetricEvidence
+
 SCHEMA = "wafr.review/1"
 RESOURCES = "{resources}"
 RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2, "NOT_ASSESSED": 3, "NONE": 4}
@@ -22,6 +24,7 @@ def worst(risks: Iterable[str]) -> str:
 
 # Best-practice statuses, as the WA Tool would read them.
 MET, NOT_MET, PARTLY, NOT_ASSESSED = "met", "not met", "partly", "not assessed"
+NOT_APPLICABLE = "not applicable"  # only a team's answer can say so
 
 
 @dataclass
@@ -190,6 +193,11 @@ class BestPracticeAssessment:
     checks: list[str]
     failing: list[str]  # names of the resources that do not meet it
     finding_ids: list[str]
+    # The team's answer, when an answers file was given (wafr.questionnaire); empty otherwise.
+    answer: str = ""  # met | partly | not-met | not-applicable
+    note: str = ""  # the team's note, or why the practice does not apply
+    owner: str = ""
+    conflict: str = ""  # "answered met, but the scan shows not met": shown instead of choosing silently
 
 
 @dataclass
@@ -248,6 +256,43 @@ class Coverage:
 
 
 @dataclass
+class AnswerConflict:
+    """A best practice the team's answer and the scan judge differently."""
+
+    best_practice: str
+    title: str
+    question: str
+    pillar: str
+    answer: str
+    scan: str
+    status: str  # what the review counts: the worse of the two
+    evidence: list[str]  # the scan's evidence
+    note: str = ""
+
+
+@dataclass
+class UnansweredQuestion:
+    """A question with practices neither the team nor the scan said anything about: a gap in the review."""
+
+    id: str
+    title: str
+    pillar: str
+    unknown: list[str]  # best-practice IDs nobody assessed
+    total: int  # practices in the question
+
+
+@dataclass
+class Questionnaire:
+    """What the answers file added: how much was answered, where it disagrees with the scan, what is still open."""
+
+    workload: str
+    answered: int
+    total: int
+    conflicts: list[AnswerConflict]
+    unanswered: list[UnansweredQuestion]
+
+
+@dataclass
 class Summary:
     pillars: list[PillarSummary]
     top_risks: list[TopRisk]
@@ -266,6 +311,8 @@ class Review:
     assessments: list[QuestionAssessment]
     coverage: Coverage
     schema: str = SCHEMA
+    questionnaire: Questionnaire | None = None  # only when the review was built with an answers file
+    metric_evidence: MetricEvidence | None = None  # savings and series of metric findings (wafr.review.savings)
 
     def focus_area(self, key: str) -> FocusArea | None:
         return next((fa for fa in self.all_focus_areas() if fa.key == key), None)

@@ -11,7 +11,9 @@ SESSION_PERMISSIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 
 
 def required_actions() -> list[str]:
-    actions = set(SESSION_PERMISSIONS)
+    from wafr.metrics.collect import PERMISSIONS as METRIC_PERMISSIONS
+
+    actions = set(SESSION_PERMISSIONS) | set(METRIC_PERMISSIONS)
     for c in all_collectors().values():
         actions.update(c.permissions)
     return sorted(actions)

@@ -1,0 +1,78 @@
+"""Idle: a resource that did nothing over the whole look-back; its whole cost is the saving."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from wafr.estate import Estate, Resource
+from wafr.metrics import pricing
+from wafr.metrics.analyses.common import Context, need, pct, usd
+from wafr.metrics.analyses.ecs_tasks import monthly_cost
+from wafr.metrics.catalog import CACHE_CLUSTER, EC2_INSTANCE, ECS_SERVICE, RDS_INSTANCE
+from wafr.metrics.results import MetricResult, Saving, clean, fired, unknown
+from wafr.metrics.series import percentile
+
+ANALYSIS = "idle"
+CPU_MAX = "CPUUtilization:Maximum"
+IDLE_CPU = 2.0  # % at the 99th percentile of hourly maxima: below this nothing is being served
+CONNECTIONS = {RDS_INSTANCE: "DatabaseConnections:Maximum", CACHE_CLUSTER: "CurrConnections:Maximum"}
+
+
+def analyse(ctx: Context, resource: Resource) -> MetricResult:
+    if resource.type in CONNECTIONS:
+        return _by_connections(ctx, resource, CONNECTIONS[resource.type])
+    series, why = need(ctx, resource, CPU_MAX)
+    if why:
+        return unknown(ANALYSIS, resource, why)
+    peak = percentile(series[CPU_MAX].present, 99)
+    days = len(series[CPU_MAX]) * series[CPU_MAX].hours_per_point / 24
+    if peak >= IDLE_CPU:
+        return clean(ANALYSIS, resource, f"CPU reaches {pct(peak)} (p99 of hourly maxima): it is in use",
+                     numbers={"cpu_peak_pct": round(peak, 2)})
+    evidence = f"CPU stayed under {pct(peak)} (p99 of hourly maxima) for {days:.0f} days"
+    if resource.type == EC2_INSTANCE:
+        evidence += " (network traffic was not read, so confirm nothing reaches it before stopping it)"
+    saving = monthly_cost(ctx, resource) if resource.type == ECS_SERVICE else None
+    return _idle(resource, evidence, {"cpu_peak_pct": round(peak, 2)}, saving, (CPU_MAX,))
+
+
+def _by_connections(ctx: Context, resource: Resource, metric: str) -> MetricResult:
+    series, why = need(ctx, resource, metric)
+    if why:
+        return unknown(ANALYSIS, resource, why)
+    most = max(series[metric].present)
+    days = len(series[metric]) * series[metric].hours_per_point / 24
+    if most > 0:
+        return clean(ANALYSIS, resource, f"up to {most:.0f} connections an hour: it is in use",
+                     numbers={"connections_max": most})
+    saving = _rds_saving(resource) if resource.type == RDS_INSTANCE else None
+    return _idle(resource, f"no client connected in {days:.0f} days (hourly maximum of connections is 0)",
+                 {"connections_max": 0}, saving, (metric,))
+
+
+def _idle(resource: Resource, evidence: str, numbers: dict, saving: Saving | None,
+          charts: tuple[str, ...]) -> MetricResult:
+    if saving:
+        evidence += f"; it costs {usd(saving.monthly_usd)} a month"
+        numbers["monthly_saving_usd"] = round(saving.monthly_usd, 2)
+    return fired(ANALYSIS, resource, evidence, numbers=numbers, saving=saving, charts=charts,
+                 recommendation=f"Confirm with its owner that {resource.label} is unused, then stop or delete it "
+                                "(take a final snapshot of data stores first).")
+
+
+def _rds_saving(db: Resource) -> Saving | None:
+    price = pricing.rds_instance(db.region, db.config.get("Engine", ""), db.config.get("DBInstanceClass", ""),
+                                 bool(db.config.get("MultiAZ")))
+    if price is None:
+        return None
+    return Saving(price.monthly, price.monthly, 0.0, f"{pricing.hours_per_month():.0f} hours a month, {price.basis}",
+                  price.basis)
+
+
+def run(ctx: Context, estate: Estate) -> Iterator[MetricResult]:
+    for resource in estate.of_type(ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER):
+        if resource.type == ECS_SERVICE and not resource.config.get("desiredCount", 1):
+            continue
+        if resource.type == EC2_INSTANCE and (resource.config.get("State") or {}).get("Name", "running") != "running":
+            continue
+        yield analyse(ctx, resource)
