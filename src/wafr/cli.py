@@ -91,8 +91,47 @@ class MetricWindow:
             plan_window(self.lookback_days, self.period_seconds)
 
 
+Org = Annotated[bool, typer.Option("--org", help="Review every account of the AWS Organization (run from the "
+                                                   "management or a delegated administrator account).")]
+Accounts = Annotated[Optional[str], typer.Option("--accounts", help="Comma-separated account ids to review.")]
+RoleName = Annotated[str, typer.Option("--role-name", help="Read-only role assumed in each member account.")]
+ExternalId = Annotated[Optional[str], typer.Option("--external-id", help="External id the member role requires.")]
+WorkDir = Annotated[Optional[Path], typer.Option(
+    "--resume", help="Work directory keeping each finished account; a re-run with it skips those accounts.")]
+DaskScheduler = Annotated[Optional[str], typer.Option(
+    "--dask-scheduler", help="Fan accounts out to a Dask cluster, e.g. tcp://host:8786 (default: local pool).")]
+Strict = Annotated[bool, typer.Option("--strict", help="Exit 3 when any service or account could not be read.")]
+STRICT_EXIT = 3
+
+
+def _enforce_strict(estate: Estate, strict: bool) -> None:
+    from wafr.sources.aws.collect import partial_coverage
+
+    gaps = partial_coverage(estate)
+    if strict and gaps:
+        err.print(f"--strict: {len(gaps)} account x region x service read(s) were denied or failed; "
+                  "see coverage in findings.json.", highlight=False)
+        raise typer.Exit(STRICT_EXIT)
+
+
+@dataclass(frozen=True)
+class OrgScope:
+    """Which accounts to read: the caller's own, or an organization's members through a read-only role."""
+
+    org: bool = False
+    accounts: Optional[str] = None
+    role_name: str = "OrganizationAccountAccessRole"
+    external_id: Optional[str] = None
+    work_dir: Optional[Path] = None
+    dask_scheduler: Optional[str] = None
+
+    @property
+    def many(self) -> bool:
+        return self.org or bool(self.accounts)
+
+
 def _collect_live(profile: Optional[str], regions: Optional[str], services: Optional[str],
-                  metrics: MetricWindow = MetricWindow()) -> Estate:
+                  metrics: MetricWindow = MetricWindow(), scope: OrgScope = OrgScope()) -> Estate:
     from wafr.sources.aws.collect import collect_account
     from wafr.sources.aws.registry import all_collectors
     from wafr.sources.aws.session import check_region_names, open_session, resolve_regions
@@ -108,15 +147,31 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
     first_region = (_split(regions) or [None])[0]
     aws = open_session(profile=profile, region=first_region)
     region_list = resolve_regions(aws, _split(regions))
+    window = {"lookback_days": metrics.lookback_days, "period_seconds": metrics.period_seconds}
+    if scope.many:
+        from wafr.metrics.collect import collect_organization_metrics
+        from wafr.sources.aws.collect import collect_organization
+
+        who = "the organization's accounts" if scope.org else f"accounts {scope.accounts}"
+        console.print(f"Reading {escape(who)} through role [bold]{escape(scope.role_name)}[/] in "
+                      f"{len(region_list)} region(s): {', '.join(region_list)}", highlight=False)
+        estate = _with_progress(lambda progress: collect_organization(
+            aws, region_list, accounts=_split(scope.accounts), role_name=scope.role_name,
+            external_id=scope.external_id, work_dir=scope.work_dir, dask_scheduler=scope.dask_scheduler,
+            progress=progress, services=chosen, discover=scope.org, profile=profile), label="Accounts")
+        if metrics.enabled:
+            _with_progress(lambda progress: collect_organization_metrics(
+                aws, estate, role_name=scope.role_name, external_id=scope.external_id, progress=progress,
+                **window), label="Reading metrics")
+        return estate
     console.print(f"Reading account [bold]{aws.account}[/] in {len(region_list)} region(s): {', '.join(region_list)}",
                   highlight=False)
     estate = _with_progress(lambda progress: collect_account(aws, region_list, services=chosen, progress=progress))
     if metrics.enabled:
         from wafr.metrics.collect import collect_metrics
 
-        _with_progress(lambda progress: collect_metrics(
-            aws, estate, lookback_days=metrics.lookback_days, period_seconds=metrics.period_seconds,
-            progress=progress), label="Reading metrics")
+        _with_progress(lambda progress: collect_metrics(aws, estate, progress=progress, **window),
+                       label="Reading metrics")
     return estate
 
 
@@ -166,11 +221,16 @@ def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool,
 @user_errors
 def scan(profile: Profile = None, regions: Regions = None, services: Services = None,
          output_dir: OutputDir = DEFAULT_OUTPUT, answers: Answers = None,
-         lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False) -> None:
-    """Collect a live AWS account and judge it: writes findings.json and the snapshot it judged."""
+         lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False,
+         org: Org = False, accounts: Accounts = None, role_name: RoleName = "OrganizationAccountAccessRole",
+         external_id: ExternalId = None, resume: WorkDir = None, dask_scheduler: DaskScheduler = None,
+         strict: Strict = False) -> None:
+    """Collect a live AWS account (or a whole organization) and judge it: writes the review and its snapshot."""
     sheet = _read_answers(answers)
-    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics))
+    scope = OrgScope(org, accounts, role_name, external_id, resume, dask_scheduler)
+    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics), scope)
     _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet)
+    _enforce_strict(estate, strict)
 
 
 @app.command()
@@ -181,17 +241,22 @@ def collect(
         "wafr-estate.json.gz"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing snapshot file.")] = False,
     lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False,
+    org: Org = False, accounts: Accounts = None, role_name: RoleName = "OrganizationAccountAccessRole",
+    external_id: ExternalId = None, resume: WorkDir = None, dask_scheduler: DaskScheduler = None,
+    strict: Strict = False,
 ) -> None:
     """Collect only (with a read-only role) and save a snapshot to review later, anywhere."""
     from wafr.sources import snapshot
 
     if output.exists() and not force:
         raise WafrError(f"{output} already exists; choose another name or pass --force to overwrite it.")
-    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics))
+    scope = OrgScope(org, accounts, role_name, external_id, resume, dask_scheduler)
+    estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics), scope)
     snapshot.write(estate, output)
     gaps = sum(1 for c in estate.coverage if c.status != "assessed")
     console.print(f"Wrote {output}: {len(estate)} resources, {len(estate.coverage)} coverage entries "
                   f"({gaps} not assessed)", highlight=False)
+    _enforce_strict(estate, strict)
 
 
 @app.command()

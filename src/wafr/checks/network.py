@@ -16,6 +16,7 @@ VPC, SUBNET, ROUTE_TABLE = "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::Route
 INTERNET_GATEWAY, NAT_GATEWAY = "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway"
 PEERING, VPN_GATEWAY = "AWS::EC2::VPCPeeringConnection", "AWS::EC2::VPNGateway"
 CLIENT_VPN = "AWS::EC2::ClientVpnEndpoint"
+TGW_ATTACHMENT = "AWS::EC2::TransitGatewayAttachment"
 INSTANCE, VOLUME, ENI = "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NetworkInterface"
 SECURITY_GROUP, EBS_DEFAULT = "AWS::EC2::SecurityGroup", "AWS::EC2::EBSEncryptionByDefault"
 LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
@@ -324,7 +325,7 @@ def _sweep(ranges: list[_Range]) -> Iterator[tuple[_Range, _Range]]:
 )
 def vpc_cidr_overlap(estate: Estate) -> Iterator[Result]:
     vpcs = estate.of_type(VPC)
-    peered = _peered_pairs(estate)
+    connected = _connected_pairs(estate)
     by_place: dict[tuple[str, str], list[_Range]] = defaultdict(list)
     for vpc in vpcs:
         for network in vpc_networks(vpc):
@@ -336,6 +337,11 @@ def vpc_cidr_overlap(estate: Estate) -> Iterator[Result]:
         ranges = [[_Range(int(n.network_address), int(n.broadcast_address), str(n), side.get("VpcId", ""))
                    for n in _side_networks(side)] for side in sides]
         by_place[("peering", peering.id)] = ranges[0] + ranges[1]
+    # So do VPCs attached to one transit gateway, whichever accounts of the organization own them.
+    for gateway, vpc_ids in _gateway_members(estate).items():
+        by_place[("transit-gateway", gateway)] = [
+            _Range(int(n.network_address), int(n.broadcast_address), str(n), vpc.id)
+            for vpc in (estate.get(v, VPC) for v in vpc_ids) if vpc for n in vpc_networks(vpc)]
 
     overlaps: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     for ranges in by_place.values():
@@ -347,16 +353,17 @@ def vpc_cidr_overlap(estate: Estate) -> Iterator[Result]:
         partners = overlaps.get(vpc.id)
         if not partners:
             ranges = ", ".join(str(n) for n in vpc_networks(vpc)) or "no IPv4 range"
-            yield passed(vpc, f"Its range {ranges} overlaps no other VPC in the account or peered with it.")
+            yield passed(vpc, f"Its range {ranges} overlaps no other VPC in the account or connected to it.")
             continue
-        parts, any_peered = [], False
+        parts, any_connected = [], False
         for other_id, pairs in sorted(partners.items()):
             other = estate.get(other_id, VPC)
-            is_peered = frozenset((vpc.id, other_id)) in peered
-            any_peered |= is_peered
+            how = connected.get(frozenset((vpc.id, other_id)), "")
+            any_connected |= bool(how)
             ranges = ", ".join(f"{mine} with {theirs}" for mine, theirs in sorted(pairs))
-            parts.append(f"{named(other) if other else other_id} ({ranges}{', peered' if is_peered else ''})")
-        yield fail(vpc, f"Its range overlaps {'; '.join(parts)}.", risk="HIGH" if any_peered else None)
+            where = f" in account {other.account}" if other and other.account != vpc.account else ""
+            parts.append(f"{named(other) if other else other_id}{where} ({ranges}{', ' + how if how else ''})")
+        yield fail(vpc, f"Its range overlaps {'; '.join(parts)}.", risk="HIGH" if any_connected else None)
 
 
 def _side_networks(side: dict[str, Any]) -> list[ipaddress.IPv4Network]:
@@ -365,16 +372,32 @@ def _side_networks(side: dict[str, Any]) -> list[ipaddress.IPv4Network]:
     return [ipaddress.ip_network(b, strict=False) for b in dict.fromkeys(blocks)]
 
 
-def _peered_pairs(estate: Estate) -> set[frozenset[str]]:
-    """VPC pairs joined by a peering connection that carries traffic (not pending, rejected or gone)."""
-    pairs = set()
+def _connected_pairs(estate: Estate) -> dict[frozenset[str], str]:
+    """VPC pairs that carry traffic between them, and how: a peering (not pending, rejected or gone) or a
+    transit gateway both are attached to."""
+    pairs: dict[frozenset[str], str] = {}
     for peering in estate.of_type(PEERING):
         if (peering.config.get("Status") or {}).get("Code") in UNCONNECTED_PEERING:
             continue
         ids = [(peering.config.get(k) or {}).get("VpcId") for k in ("RequesterVpcInfo", "AccepterVpcInfo")]
         if all(ids):
-            pairs.add(frozenset(ids))
+            pairs[frozenset(ids)] = "peered"
+    for gateway, vpc_ids in _gateway_members(estate).items():
+        members = sorted(vpc_ids)
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pairs.setdefault(frozenset((a, b)), f"joined by transit gateway {gateway}")
     return pairs
+
+
+def _gateway_members(estate: Estate) -> dict[str, set[str]]:
+    """The VPCs attached to each transit gateway, across every account in the estate."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for attachment in estate.of_type(TGW_ATTACHMENT):
+        config = attachment.config
+        if config.get("ResourceType") == "vpc" and config.get("TransitGatewayId") and config.get("ResourceId"):
+            members[config["TransitGatewayId"]].add(config["ResourceId"])
+    return members
 
 
 # -- names ------------------------------------------------------------------------------------------------------

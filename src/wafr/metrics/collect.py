@@ -152,3 +152,19 @@ def collect_metrics(aws: Any, estate: Estate, *, lookback_days: float = 14, peri
     for region, read, coverage in sorted(results, key=lambda item: item[0]):
         series.update(read)
         estate.record(coverage)
+
+
+def collect_organization_metrics(base: Any, estate: Estate, *, role_name: str, external_id: str | None = None,
+                                 progress: ProgressFn | None = None, **window: Any) -> None:
+    """Metrics for every account of an organization estate, each read through its own role."""
+    from wafr.sources.aws import organization
+
+    accounts = sorted({r.account for r in estate.resources})
+    for done, account in enumerate(accounts, start=1):
+        try:
+            member = organization.assume(base, account, role_name, external_id)
+        except organization.AssumeRoleFailed:
+            continue  # the account's coverage already says why it was not read
+        collect_metrics(member, estate, **window)
+        if progress:
+            progress(account, done, len(accounts))

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    ProfileNotFound,
+)
 
 from wafr.errors import WafrError
 from wafr.sources.aws import guard
+from wafr.sources.aws.calls import ApiCalls
 
 # Adaptive retries back off on throttling across all threads sharing a client.
 CLIENT_CONFIG = Config(
@@ -25,14 +33,51 @@ CLIENT_CONFIG = Config(
 )
 
 
+# Largest page sizes the API documentation states where the service model gives no maximum.
+DOCUMENTED_PAGE_MAX = {("ecs", "maxResults"): 100}
+# EC2's describes return everything in one answer when no page size is given, which no page size beats.
+ALL_AT_ONCE = frozenset({"ec2"})
+_models = botocore.session.get_session()
+
+
+@cache
+def largest_page(service: str, operation: str) -> tuple[str, int] | None:
+    """(limit parameter, largest value the API allows) for a paginated operation, if it has one."""
+    if service in ALL_AT_ONCE:
+        return None
+    try:
+        config = _models.get_paginator_model(service).get_paginator(operation)
+        shape = _models.get_service_model(service).operation_model(operation).input_shape
+    except Exception:  # noqa: BLE001 - no paginator, no model: leave the call alone
+        return None
+    key = config.get("limit_key")
+    member = shape.members.get(key) if shape is not None and key else None
+    if member is None:
+        return None
+    largest = member.metadata.get("max") or DOCUMENTED_PAGE_MAX.get((service, key))
+    return (key, int(largest)) if largest else None
+
+
+def _largest_pages(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """Ask for the largest page the API allows unless the caller chose a size: fewer calls for the same items."""
+    page = largest_page(model.service_model.service_name, model.name)
+    if page and page[0] not in params:
+        params[page[0]] = page[1]
+
+
 @dataclass
 class AwsSession:
     session: boto3.Session
     account: str
     partition: str
     home_region: str
+    calls: ApiCalls = field(default_factory=ApiCalls)  # every call made through this session, by service
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.calls.install(self.session.events)
+        self.session.events.register("provide-client-params.*.*", _largest_pages, unique_id="wafr-largest-pages")
 
     def client(self, service: str, region: str) -> Any:
         """A client per service x region, created once (boto3 sessions are not thread-safe to create from)."""
