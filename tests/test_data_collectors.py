@@ -208,6 +208,7 @@ def test_unreadable_bucket_detail_is_recorded_not_dropped():
         stub.add_client_error("get_bucket_encryption", "AccessDenied", http_status_code=403)
         stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": BLOCK_ALL})
         stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", http_status_code=404)
+        stub.add_client_error("get_bucket_replication", "ReplicationConfigurationNotFoundError", http_status_code=404)
         ctx = stubbed_context(s3)
         [bucket] = list(all_collectors()["s3"].collect(ctx))
     assert bucket.region == "eu-west-1"  # the legacy "EU" location

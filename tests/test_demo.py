@@ -35,6 +35,7 @@ EXPECTED: list[tuple[tuple[str, ...], list[str]]] = [
     (("REL02-BP05",), VPCS),
     (("OPS02-BP01", "COST03-BP02"), MISNAMED),
     (("REL10-BP01",), ["prod-postgres", "prod-redis", *PROD_SERVICES]),
+    (("REL10-BP01", "REL13-BP02"), [ACCOUNT]),  # workload protection: one Region, no copy of the data elsewhere
     (("REL09-BP03",), ["prod-postgres", ACCOUNT]),
     (("PERF02-BP05",), PROD_SERVICES),
     (("COST01-BP03",), [ACCOUNT]),

@@ -262,6 +262,7 @@ def test_review_command_writes_the_review_and_reports_beside_the_findings(scanne
 SAMPLE_HIGH_AREAS = [("security", "Account separation"), ("security", "IAM"), ("security", "Encryption at rest"),
                      ("security", "Network security"), ("reliability", "Service availability"),
                      ("reliability", "Disaster recovery")]
+SAMPLE_MEDIUM_AREAS = [("reliability", "Workload protection")]
 SAMPLE_RESOURCES = [  # (pillar, focus area, resource the sample names there, its type)
     ("security", "IAM", "lambda-deployer", "AWS::IAM::User"),
     ("security", "IAM", "temporaryCDKuser", "AWS::IAM::User"),
@@ -297,6 +298,13 @@ def test_demo_review_has_the_sample_high_risk_focus_areas(demo_review, pillar, n
     if not _checks_for(pillar, name):
         pytest.skip(f"no check for {pillar}/{name} is registered yet")
     assert area(demo_review, pillar, name).risk == "HIGH"
+
+
+@pytest.mark.parametrize("pillar,name", SAMPLE_MEDIUM_AREAS, ids=[n for _, n in SAMPLE_MEDIUM_AREAS])
+def test_demo_review_has_the_sample_medium_risk_focus_areas(demo_review, pillar, name):
+    found = area(demo_review, pillar, name)
+    assert found.risk == "MEDIUM"
+    assert found in next(p for p in demo_review.pillars if p.pillar == pillar).at_risk("MEDIUM")
 
 
 @pytest.mark.parametrize("pillar,name,resource,resource_type", SAMPLE_RESOURCES,

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Iterator
 
+from wafr.checks.org_evidence import organizations_by_account
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
 from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource, by_account
 
@@ -43,6 +44,39 @@ def _judged_for_tags(resource: Resource) -> bool:
     return True
 
 
+def _linked_accounts(budget: Resource) -> list[str] | None:
+    """The linked accounts a budget is filtered to; None when it has no linked-account filter."""
+    filters = budget.config.get("CostFilters") or {}
+    if "LinkedAccount" in filters:
+        return list(filters["LinkedAccount"])
+    dimension = (budget.config.get("FilterExpression") or {}).get("Dimensions") or {}
+    if dimension.get("Key") == "LINKED_ACCOUNT":
+        return list(dimension.get("Values", []))
+    return None
+
+
+def _consolidated_budget(estate: Estate, account: str, budgets: dict[str, list[Resource]],
+                         organizations: dict[str, Resource]) -> str | None:
+    """Evidence that a budget of the account's management account covers it, else None.
+
+    The rule: a management-account budget without a linked-account filter tracks the organization's consolidated
+    spend, so it covers every member; one filtered to linked accounts covers the accounts it names."""
+    organization = organizations.get(account)
+    if organization is None or organization.account == account:
+        return None
+    management = organization.account
+    if estate.gap(management, GLOBAL, "budgets"):
+        return None
+    for budget in sorted(budgets.get(management, []), key=lambda b: b.label):
+        linked = _linked_accounts(budget)
+        if linked is None:
+            return (f"budget {budget.label} in management account {management} has no linked-account filter, so it "
+                    "tracks the organization's consolidated spend, this account's included")
+        if account in linked:
+            return f"budget {budget.label} in management account {management} is filtered to this linked account"
+    return None
+
+
 @check(
     "no-budgets",
     title="No AWS budget tracks the account's spend",
@@ -57,10 +91,14 @@ def _judged_for_tags(resource: Resource) -> bool:
 )
 def no_budgets(estate: Estate) -> Iterator[Result]:
     budgets = by_account(estate.of_type(BUDGET))
+    organizations = organizations_by_account(estate)
     for account in estate.accounts:
         target = estate.account_resource(account)
         gap = estate.gap(account, GLOBAL, "budgets")
-        if gap:
+        central = None if budgets.get(account) else _consolidated_budget(estate, account, budgets, organizations)
+        if central:
+            yield passed(target, central)
+        elif gap:
             yield not_assessed(target, gap)
         elif budgets.get(account):
             names = sorted(b.label for b in budgets[account])

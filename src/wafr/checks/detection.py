@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterator
 
-from wafr.checks.registry import Result, check, fail, not_assessed, passed
+from wafr.checks.org_evidence import GUARDDUTY, SECURITY_HUB, delegated_administrator, organizations_by_account
+from wafr.checks.registry import PASS, Result, check, fail, not_assessed, passed
 from wafr.estate import ACCOUNT_TYPE, Estate, Resource, by_account
 
 TRAIL = "AWS::CloudTrail::Trail"
@@ -47,6 +48,20 @@ def _trail_verdict(target: Resource, trails: list[Resource], regions_read: int) 
     return fail(target, f"no CloudTrail trail records API activity {where}")
 
 
+def _organization_trails(estate: Estate, trails: dict[str, list[Resource]]) -> dict[str, Resource]:
+    """Each member account -> a logging multi-Region organization trail of its management account, which records
+    the member's API activity whether or not the member's own trails could be read."""
+    found: dict[str, Resource] = {}
+    for account, organization in organizations_by_account(estate).items():
+        management = organization.account
+        trail = next((t for t in trails.get(management, []) if t.config.get("IsOrganizationTrail")
+                      and t.config.get("IsMultiRegionTrail") and _is_logging(t)
+                      and t.arn.split(":")[4:5] == [management]), None)
+        if trail is not None:
+            found[account] = trail
+    return found
+
+
 @check(
     "cloudtrail-no-multi-region-trail",
     title="No multi-Region CloudTrail trail is logging",
@@ -61,18 +76,34 @@ def _trail_verdict(target: Resource, trails: list[Resource], regions_read: int) 
 )
 def cloudtrail_no_multi_region_trail(estate: Estate) -> Iterator[Result]:
     trails = by_account(estate.of_type(TRAIL))
+    organization_trails = _organization_trails(estate, trails)
     for account in estate.accounts:
         target = estate.account_resource(account)
         # Any one Region read will do: a multi-Region trail shows in every Region it records, as a shadow.
         read = [r for r in estate.regions if estate.assessed(account, r, "cloudtrail")]
         if not read:
             why = estate.gap(account, estate.regions[0], "cloudtrail") if estate.regions else "no Region was scanned"
-            yield not_assessed(target, why or "cloudtrail was not collected")
-            continue
-        yield _trail_verdict(target, trails.get(account, []), len(read))
+            verdict = not_assessed(target, why or "cloudtrail was not collected")
+        else:
+            verdict = _trail_verdict(target, trails.get(account, []), len(read))
+        central = organization_trails.get(account)
+        if verdict.status != PASS and central is not None:
+            verdict = passed(target, f"organization trail {central.label} in management account {central.account} "
+                                     "records this account's activity in every Region and is logging")
+        yield verdict
 
 
 Judge = Callable[[Resource, list[Resource]], Result]
+
+
+def _administered(estate: Estate, service_principal: str, name: str) -> dict[str, str]:
+    """Each account -> "delegated administrator A manages <name> for the organization", where one is registered."""
+    found = {}
+    for account, organization in organizations_by_account(estate).items():
+        admin = delegated_administrator(organization, service_principal)
+        if admin:
+            found[account] = f"delegated administrator {admin} manages {name} for the organization"
+    return found
 
 
 def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str], list[Resource]],
@@ -98,8 +129,13 @@ def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str
     resource_types=[ACCOUNT_TYPE],
 )
 def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
+    # A delegated administrator only manages members that have a detector: without one the member stays a FAIL.
+    administered = _administered(estate, GUARDDUTY, "GuardDuty")
+
     def judge(target: Resource, detectors: list[Resource]) -> Result:
         enabled = [d for d in detectors if d.config.get("Status") == "ENABLED"]
+        if enabled and target.account in administered:
+            return passed(target, f"{administered[target.account]}; detector {enabled[0].id} is ENABLED here")
         if enabled:
             return passed(target, f"GuardDuty detector {enabled[0].id} is ENABLED")
         if detectors:
@@ -123,7 +159,11 @@ def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
     resource_types=[ACCOUNT_TYPE],
 )
 def securityhub_not_enabled(estate: Estate) -> Iterator[Result]:
+    administered = _administered(estate, SECURITY_HUB, "Security Hub")
+
     def judge(target: Resource, hubs: list[Resource]) -> Result:
+        if hubs and target.account in administered:
+            return passed(target, f"{administered[target.account]}; Security Hub is enabled here")
         if hubs:
             return passed(target, f"Security Hub is enabled (since {hubs[0].config.get('SubscribedAt', '?')[:10]})")
         return fail(target, f"Security Hub is not enabled in {target.region}")

@@ -120,7 +120,21 @@ def _summary(review: Review) -> list[str]:
     if not review.summary.top_risks:
         lines.append("No high- or medium-risk issue was found.")
     gap_note = f"> {_coverage_line(review.coverage)} A gap is not a pass: see [coverage]({gh_anchor(SECTIONS[4])})."
-    return lines + ["", gap_note, ""]
+    return lines + ["", *_accounts(review), gap_note, ""]
+
+
+def _accounts(review: Review) -> list[str]:
+    """One row per account, only when the review covers several."""
+    if not review.summary.accounts:
+        return []
+    rows = [[code(a.account, cell=True), *(str(a.findings.get(r, 0)) for r in ("HIGH", "MEDIUM", "LOW")),
+             text(", ".join(f"{PILLAR_NAMES.get(p, p)} {n}" for p, n in a.high_by_pillar.items() if n) or "none"),
+             text("; ".join(a.worst_focus_areas) or "none"), text(", ".join(a.environments) or "none judged"),
+             "<br>".join(text(g) for g in a.gaps) or "none"]
+            for a in review.summary.accounts]
+    return ["### Per account", "",
+            *table(["Account", "High-risk findings", "Medium-risk findings", "Low-risk findings",
+                    "High-risk findings by pillar", "Worst focus areas", "Environments", "Not read"], rows)]
 
 
 def _focus_table(areas: list[FocusArea]) -> list[str]:

@@ -15,6 +15,7 @@ from wafr.findings import Finding
 from wafr.framework import load as load_framework
 from wafr.review import catalog as review_catalog
 from wafr.review import savings
+from wafr.review.accounts import build_accounts
 from wafr.review.assessments import build_assessments
 from wafr.review.focus_areas import build_pillars
 from wafr.review.model import SCHEMA, CoverageEntry, Review
@@ -57,6 +58,7 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
         from wafr.questionnaire.review_answers import add_gap_item
 
         add_gap_item(review.roadmap, answered.questionnaire)
+    review.summary.accounts = build_accounts(list(scope.get("accounts", [])), findings, coverage, pillars)
     return review
 
 

@@ -293,9 +293,22 @@ class Questionnaire:
 
 
 @dataclass
+class AccountSummary:
+    """One account of a multi-account review: what failed there, what could not be read, what runs there."""
+
+    account: str
+    findings: dict[str, int]  # failed findings by risk: HIGH, MEDIUM, LOW
+    high_by_pillar: dict[str, int]  # pillar slug -> high-risk failed findings
+    worst_focus_areas: list[str]  # focus-area titles, worst first
+    gaps: list[str]  # why some reads did not happen ("role could not be assumed: ...")
+    environments: list[str]  # environments of the account's resources (prod, staging, dev, unknown)
+
+
+@dataclass
 class Summary:
     pillars: list[PillarSummary]
     top_risks: list[TopRisk]
+    accounts: list[AccountSummary] = field(default_factory=list)  # only when the review covers several accounts
 
 
 @dataclass

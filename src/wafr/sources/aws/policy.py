@@ -38,6 +38,7 @@ IAM_ACTION_FOR = {
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
     ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
     ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
     ("budgets", "DescribeBudgets"): "budgets:ViewBudget",
     ("budgets", "DescribeBudget"): "budgets:ViewBudget",

@@ -1,5 +1,5 @@
 """AWS Organizations: whether the account belongs to an organization, and (from the management account)
-which accounts the organization holds."""
+which accounts the organization holds, its service control policies and its delegated administrators."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from wafr.sources.aws.registry import collector
 
 ACCOUNT = "AWS::Organizations::Account"
 ORGANIZATION = "AWS::Organizations::Organization"
+POLICY = "AWS::Organizations::Policy"
+SCP = "SERVICE_CONTROL_POLICY"
+# What a management account that cannot read a part of the organization answers; the rest is still worth having.
+_UNREADABLE = ("AccessDeniedException", "AccessDenied", "AWSOrganizationsNotInUseException")
 
 
 def _organization(org: Any) -> dict[str, Any] | None:
@@ -34,10 +38,55 @@ def _member_accounts(ctx: CollectContext, org: Any) -> list[dict[str, Any]]:
         return []
 
 
+def _unreadable(ctx: CollectContext, operation: str, error: ClientError, errors: dict[str, str]) -> None:
+    """A part of the organization the caller may not read: noted, and recorded for the checks that needed it."""
+    if error_code(error) not in _UNREADABLE:
+        raise error
+    errors[operation] = error_code(error)
+    ctx.note(f"{operation}: {error_code(error)}")
+
+
+def _delegated_administrators(ctx: CollectContext, org: Any, errors: dict[str, str]) -> list[dict[str, Any]] | None:
+    """Each delegated administrator with the services it administers; None when the list could not be read."""
+    try:
+        admins = list(ctx.paginate(org, "list_delegated_administrators", "DelegatedAdministrators"))
+    except ClientError as error:
+        _unreadable(ctx, "ListDelegatedAdministrators", error, errors)
+        return None
+    for admin in admins:
+        try:
+            admin["DelegatedServices"] = list(ctx.paginate(org, "list_delegated_services_for_account",
+                                                           "DelegatedServices", AccountId=admin["Id"]))
+        except ClientError as error:
+            admin["_errors"] = {"ListDelegatedServicesForAccount": error_code(error)}
+    return admins
+
+
+def _service_control_policies(ctx: CollectContext, org: Any, errors: dict[str, str]) -> list[Resource]:
+    """Every SCP with the roots, OUs and accounts it is attached to: an unattached SCP guards nothing."""
+    try:
+        policies = list(ctx.paginate(org, "list_policies", "Policies", Filter=SCP))
+    except ClientError as error:
+        _unreadable(ctx, "ListPolicies", error, errors)
+        return []
+    found = []
+    for policy in policies:
+        config = dict(policy)
+        try:
+            config["Targets"] = list(ctx.paginate(org, "list_targets_for_policy", "Targets", PolicyId=policy["Id"]))
+        except ClientError as error:
+            config["_errors"] = {"ListTargetsForPolicy": error_code(error)}
+        found.append(ctx.resource(POLICY, policy["Id"], arn=policy.get("Arn", ""), name=policy.get("Name", ""),
+                                  config=config))
+    return found
+
+
 @collector(
     "organizations",
-    resource_types=(ORGANIZATION, ACCOUNT),
-    permissions=("organizations:DescribeOrganization", "organizations:ListAccounts"),
+    resource_types=(ORGANIZATION, ACCOUNT, POLICY),
+    permissions=("organizations:DescribeOrganization", "organizations:ListAccounts",
+                 "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
+                 "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount"),
     global_service=True,
 )
 def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
@@ -48,9 +97,17 @@ def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
     if organization is None:
         yield ctx.resource(ACCOUNT, ctx.account, name=ctx.account, config={"_member": False})
         return
+    is_management = organization.get("MasterAccountId") == ctx.account
+    policies: list[Resource] = []
+    if is_management:  # only the management account answers for the organization's policies and administrators
+        errors: dict[str, str] = {}
+        admins = _delegated_administrators(ctx, org, errors)
+        policies = _service_control_policies(ctx, org, errors)
+        organization = {**organization, **({"DelegatedAdministrators": admins} if admins is not None else {}),
+                        **({"_errors": errors} if errors else {})}
     yield ctx.resource(ORGANIZATION, organization["Id"], arn=organization.get("Arn", ""), name=organization["Id"],
                        config=organization)
-    is_management = organization.get("MasterAccountId") == ctx.account
+    yield from policies
     # Only the management account (or a delegated administrator) may list the accounts.
     listed = {a["Id"]: a for a in _member_accounts(ctx, org)} if is_management else {}
     listed.setdefault(ctx.account, {"Id": ctx.account})

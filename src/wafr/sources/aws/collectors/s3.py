@@ -1,4 +1,5 @@
-"""S3: buckets (one global listing, each bucket in its own region) and the account's public access block."""
+"""S3: buckets (one global listing, each bucket in its own region, with encryption, public access block, tags and
+replication) and the account's public access block."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ ABSENT = {
     "GetBucketEncryption": "ServerSideEncryptionConfigurationNotFoundError",
     "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
     "GetBucketTagging": "NoSuchTagSet",
+    "GetBucketReplication": "ReplicationConfigurationNotFoundError",
 }
 # GetBucketLocation's legacy answers: no constraint is us-east-1, "EU" is eu-west-1.
 LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
@@ -32,7 +34,7 @@ DETAIL_WORKERS = 8  # per-bucket calls are independent; a few in flight keeps la
     resource_types=(BUCKET,),
     permissions=(
         "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration",
-        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging",
+        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging", "s3:GetReplicationConfiguration",
     ),
     global_service=True,
 )
@@ -65,6 +67,10 @@ def _bucket(ctx: CollectContext, s3: Any, bucket: dict[str, Any]) -> Resource:
     if block is not None:
         config["PublicAccessBlockConfiguration"] = block.get("PublicAccessBlockConfiguration")
     tagging = _read(errors, "GetBucketTagging", lambda: regional.get_bucket_tagging(Bucket=name))
+    # Cross-Region replication is how a bucket's data reaches a second Region (workload protection).
+    replication = _read(errors, "GetBucketReplication", lambda: regional.get_bucket_replication(Bucket=name))
+    if replication is not None:
+        config["ReplicationConfiguration"] = replication.get("ReplicationConfiguration")
     if errors:
         config["_errors"] = errors
     return ctx.resource(BUCKET, name, arn=f"arn:{ctx.partition}:s3:::{name}", name=name, region=region,
