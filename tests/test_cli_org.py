@@ -58,3 +58,16 @@ def test_strict_fails_when_an_account_cannot_be_read(organization, tmp_path, mon
     doc = json.loads((tmp_path / "findings.json").read_text())
     denied = [c for c in doc["coverage"] if c["account"] == organization[2]]
     assert denied and {c["status"] for c in denied} == {"denied"}
+
+
+def test_an_organization_scan_lists_the_accounts_once(organization):
+    """Discovery and the management account's organizations collector share one ListAccounts read."""
+    from wafr.sources.aws.collect import collect_organization
+    from wafr.sources.aws.session import open_session
+
+    estate = collect_organization(open_session(region=REGION), [REGION], services=["organizations"])
+    calls = estate.metadata["api_calls"]
+    assert calls["by_operation"]["organizations:ListAccounts"] == 1
+    assert not calls["repeated"]
+    members = [r for r in estate.of_type("AWS::Organizations::Account") if r.account == "123456789012"]
+    assert {r.id for r in members} >= set(organization)

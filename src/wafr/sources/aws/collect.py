@@ -61,7 +61,7 @@ def _run(aws: AwsSession, task: Task) -> tuple[list[Resource], Coverage]:
     region = aws.home_region if task.region == GLOBAL else task.region
     ctx = CollectContext(account=aws.account, region=task.region, partition=aws.partition,
                          client_factory=lambda service, r: aws.client(service, region if r == GLOBAL else r),
-                         home_region=aws.home_region)
+                         home_region=aws.home_region, read_once=aws.read_once)
     name = task.collector.name
     if task.region != GLOBAL and region not in aws.known_regions(task.collector.client):
         return [], Coverage(aws.account, task.region, name, "unsupported",

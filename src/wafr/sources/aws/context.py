@@ -39,6 +39,8 @@ class CollectContext:
     client_factory: Callable[[str, str], Any]
     home_region: str = "us-east-1"
     notes: list[str] = field(default_factory=list)  # partial gaps inside an otherwise assessed service
+    # Reads shared with the rest of the scan (see AwsSession.read_once); by default simply made.
+    read_once: Callable[[str, Callable[[], Any]], Any] = field(default=lambda _key, read: read())
 
     @property
     def resource_region(self) -> str:

@@ -44,9 +44,11 @@ def discover_members(base: AwsSession) -> list[Member]:
     """The organization's active accounts, as the management account or a delegated administrator sees them."""
     org = base.client("organizations", base.home_region)
     try:
-        members = []
-        for page in org.get_paginator("list_accounts").paginate():
-            members += [Member(a["Id"], a.get("Name", ""), a.get("Status", "ACTIVE")) for a in page["Accounts"]]
+        from wafr.sources.aws.collectors.organizations import LIST_ACCOUNTS
+
+        accounts = base.read_once(LIST_ACCOUNTS, lambda: [
+            a for page in org.get_paginator("list_accounts").paginate() for a in page["Accounts"]])
+        members = [Member(a["Id"], a.get("Name", ""), a.get("Status", "ACTIVE")) for a in accounts]
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         raise WafrError(

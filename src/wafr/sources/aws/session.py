@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 import boto3
 import botocore.session
@@ -74,6 +74,17 @@ class AwsSession:
     calls: ApiCalls = field(default_factory=ApiCalls)  # every call made through this session, by service
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reads: dict[str, Any] = field(default_factory=dict)
+
+    def read_once(self, key: str, read: Callable[[], Any]) -> Any:
+        """The result of a read that two parts of a scan need (an organization's accounts: discovery and the
+        organizations collector), made once per session. A failed read is not kept."""
+        with self._lock:
+            if key in self._reads:
+                return self._reads[key]
+        value = read()
+        with self._lock:
+            return self._reads.setdefault(key, value)
 
     def __post_init__(self) -> None:
         self.calls.install(self.session.events)

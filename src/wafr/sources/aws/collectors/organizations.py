@@ -30,9 +30,12 @@ def _organization(org: Any) -> dict[str, Any] | None:
         raise
 
 
+LIST_ACCOUNTS = "organizations:ListAccounts"  # also read by organization discovery: made once per scan
+
+
 def _member_accounts(ctx: CollectContext, org: Any) -> list[dict[str, Any]]:
     try:
-        return list(ctx.paginate(org, "list_accounts", "Accounts"))
+        return ctx.read_once(LIST_ACCOUNTS, lambda: list(ctx.paginate(org, "list_accounts", "Accounts")))
     except ClientError as error:
         ctx.note(f"list_accounts: {error.response.get('Error', {}).get('Code', 'Error')}")
         return []
