@@ -5,37 +5,22 @@ from __future__ import annotations
 import json
 import re
 
-import boto3
 import pytest
 from markdown_it import MarkdownIt
-from moto import mock_aws
 from typer.testing import CliRunner
 
+from hostile import MARKUP, SCRIPT, hostile_review
+
 from wafr.cli import app
-from wafr.findings import evaluate
 from wafr.outputs import write_reports
 from wafr.report import markdown
 from wafr.report.markdown import code, gh_anchor, text
-from wafr.review import review_of_estate
-from wafr.sources.aws.collect import collect_account
-from wafr.sources.aws.session import open_session
 
-SCRIPT = "<script>alert(1)</script>"
-MARKUP = "a|b `tick` [link](http://e.invalid) *em* <b>bold</b>"
 
 
 @pytest.fixture(scope="module")
 def review():
-    """Two production VPCs with hostile Name tags and the same range, and a deployer user with a key."""
-    with mock_aws():
-        boto = boto3.Session(region_name="us-east-1")
-        for name in (SCRIPT, MARKUP):
-            boto.client("ec2").create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[{
-                "ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}, {"Key": "Environment", "Value": "prod"}]}])
-        boto.client("iam").create_user(UserName="lambda-deployer")
-        boto.client("iam").create_access_key(UserName="lambda-deployer")
-        estate = collect_account(open_session(region="us-east-1"), ["us-east-1"], services=["vpc", "iam", "client-vpn"])
-    return review_of_estate(estate, evaluate(estate))
+    return hostile_review()
 
 
 @pytest.fixture(scope="module")

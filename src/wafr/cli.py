@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +25,7 @@ from wafr.errors import WafrError
 from wafr.estate import Estate
 from wafr.outputs import write_review
 from wafr.questionnaire.cli import questions_app
+from wafr.terminal import console, err, user_errors
 
 if TYPE_CHECKING:
     from wafr.questionnaire.answers import AnswerSheet
@@ -35,8 +40,6 @@ app = typer.Typer(
 )
 app.add_typer(questions_app, name="questions", help="The questionnaire: what no API can show (runbooks, KPIs, "
                                                     "recovery objectives, cost ownership).")
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_OUTPUT = Path("wafr-review")
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Directory for findings.json and the snapshot.")]
@@ -47,23 +50,6 @@ Services = Annotated[Optional[str], typer.Option(
     "--services", help="Comma-separated collectors to run (default: all; see `wafr iam-policy --by-collector`).")]
 Answers = Annotated[Optional[Path], typer.Option(
     "--answers", help="An answers file (`wafr questions init`/`ask`): the team's answers join the scan's evidence.")]
-
-
-def user_errors(fn: Callable) -> Callable:
-    """Turn problems the user can fix into a clear message and exit code 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except WafrError as error:
-            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err.print("interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper
 
 
 def _split(value: Optional[str]) -> list[str] | None:
@@ -134,7 +120,11 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
                   metrics: MetricWindow = MetricWindow(), scope: OrgScope = OrgScope()) -> Estate:
     from wafr.sources.aws.collect import collect_account
     from wafr.sources.aws.registry import all_collectors
-    from wafr.sources.aws.session import check_region_names, open_session, resolve_regions
+    from wafr.sources.aws.session import (
+        check_region_names,
+        open_session,
+        resolve_regions,
+    )
 
     metrics.validate()
     chosen = _split(services)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from wafr.errors import WafrError
 from wafr.framework import PILLAR_SLUGS
 from wafr.questionnaire.questions import CORE_PILLARS, OPTIONAL_PILLARS
+from wafr.terminal import console, user_errors
 
 questions_app = typer.Typer(
     name="questions",
@@ -20,24 +19,8 @@ questions_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
 
 PILLAR_HELP = "ops, sec, rel, perf, cost or sus (repeatable)"
-
-
-def _user_errors(fn: Callable) -> Callable:
-    """Problems the user can fix become a message and exit code 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except WafrError as error:
-            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def pillar_slugs(names: list[str] | None) -> list[str] | None:
@@ -55,7 +38,7 @@ def pillar_slugs(names: list[str] | None) -> list[str] | None:
 
 
 @questions_app.command()
-@_user_errors
+@user_errors
 def init(
     snapshot_path: Annotated[Optional[Path], typer.Argument(
         metavar="[SNAPSHOT]", help="A snapshot from `wafr collect` or `wafr scan`; its evidence pre-fills the file.",
@@ -103,7 +86,7 @@ def init(
 
 
 @questions_app.command()
-@_user_errors
+@user_errors
 def ask(
     answers_path: Annotated[Path, typer.Argument(
         metavar="ANSWERS", help="An answers file from `wafr questions init`.")],
