@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
-import boto3
 import pytest
+from world import mocked_world
 from botocore.stub import Stubber
 
 from wafr.findings import evaluate
@@ -21,26 +20,7 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:on-call"
 
 @pytest.fixture(scope="module")
 def world():
-    """The conftest ``aws``/``boto`` pair, held for the whole module: the estate is arranged once and only read."""
-    from moto import mock_aws
-
-    with mock_aws():
-        boto = boto3.Session(region_name=REGION)
-        parts = arrange(boto)
-        yield World(open_session(region=REGION), parts)
-
-
-class World:
-    """The mocked account, what was arranged in it, and estates collected from it (each once)."""
-
-    def __init__(self, aws, parts):
-        self.aws, self.parts, self._estates = aws, parts, {}
-
-    def collected(self, *services, regions=(REGION,)):
-        key = (tuple(sorted(services)), tuple(regions))
-        if key not in self._estates:
-            self._estates[key] = collect_account(self.aws, list(regions), services=list(key[0]), max_workers=4)
-        return copy.deepcopy(self._estates[key])  # evaluate() classifies in place; tests stay independent
+    yield from mocked_world(arrange)
 
 
 def arrange(boto):

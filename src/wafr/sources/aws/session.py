@@ -99,7 +99,9 @@ class AwsSession:
             return self._clients[key]
 
     def known_regions(self, service: str = "ec2") -> set[str]:
-        return set(self.session.get_available_regions(service, partition_name=self.partition))
+        """Where botocore says the service is offered; asked once per service, not once per collector task."""
+        return self.read_once(f"known-regions:{service}", lambda: set(
+            self.session.get_available_regions(service, partition_name=self.partition)))
 
     def enabled_regions(self) -> list[str]:
         """The regions enabled for the account (opt-in regions only when opted in)."""
