@@ -18,6 +18,14 @@ os.environ.update({
 })
 
 
+@pytest.fixture(autouse=True)
+def history_store(tmp_path_factory, monkeypatch):
+    """Each test records its milestones in a store of its own, never in the developer's data directory."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite"
+    monkeypatch.setenv("WAFR_HISTORY_URL", str(path))
+    return path
+
+
 @pytest.fixture
 def aws():
     """moto in-process; yields a guarded wafr session for the mocked account."""
@@ -35,3 +43,19 @@ def boto():
     import boto3
 
     return boto3.Session(region_name="us-east-1")
+
+
+ALL_FORMATS = "html,md,json,pptx,ocsf,asff,csv,xlsx"
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory):
+    """`wafr demo` run once with every output format: the directory it wrote (shared by the format tests)."""
+    from typer.testing import CliRunner
+
+    from wafr.cli import app
+
+    out = tmp_path_factory.mktemp("demo-formats")
+    result = CliRunner().invoke(app, ["demo", "-o", str(out), "--format", ALL_FORMATS, "--no-history"])
+    assert result.exit_code == 0, result.output
+    return out

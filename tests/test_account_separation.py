@@ -4,7 +4,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from wafr.estate import Estate, Resource
+from wafr.estate import Coverage, Estate, Resource
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.session import open_session
@@ -63,6 +63,9 @@ def mixed():
             foreign("AWS::ECS::Service", "arn:aws:ecs:us-east-1:123456789012:service/dev/dev-backend-service",
                     "dev-backend-service", links={"subnets": [ids["dev_subnet"]]}),
         ])
+        # The other workload services were read and hold only the resources above: a gap would withhold passes.
+        for service in ("rds", "ecs", "elasticache", "dynamodb", "lambda", "elbv2"):
+            estate.record(Coverage(ACCOUNT, REGION, service, "assessed"))
         yield ids, evaluate(estate)
 
 

@@ -9,6 +9,7 @@ from moto import mock_aws
 from test_organization import REGION, build_organization
 from typer.testing import CliRunner
 
+from wafr.checks.registry import all_checks
 from wafr.cli import STRICT_EXIT, app
 
 runner = CliRunner()
@@ -25,7 +26,8 @@ def _separation(doc):
 
 
 def test_scan_org_reviews_every_account_in_one_review(organization, tmp_path):
-    result = runner.invoke(app, ["scan", "--org", "--regions", REGION, "--services", "vpc,ec2,organizations",
+    services = ",".join(sorted({*all_checks()["environments-share-account"].needs, "organizations"}))
+    result = runner.invoke(app, ["scan", "--org", "--regions", REGION, "--services", services,
                                  "--no-metrics", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     doc = json.loads((tmp_path / "findings.json").read_text())

@@ -291,7 +291,7 @@ def test_backup_plan_with_unreadable_selections_is_not_assessed(aws, boto):
 
 
 def test_backup_coverage_not_read_is_not_assessed_and_no_stores_is_quiet(aws, boto):
-    assert ("no-backup-plan-for-data-stores", aws.account) not in judge(collect(aws, "rds", "backup"))
+    assert ("no-backup-plan-for-data-stores", aws.account) not in judge(collect(aws, "rds", "dynamodb", "backup"))
     database(boto, "orders-db")
     result = judge(collect(aws, "rds"))[("no-backup-plan-for-data-stores", aws.account)]
     assert result.status == "NOT_ASSESSED" and "backup was not collected" in result.evidence

@@ -216,7 +216,7 @@ def test_codedeploy_keeps_a_group_whose_settings_are_denied(world):
         estate = collect_account(aws, [REGION], services=["codedeploy"], max_workers=1)
     group = estate.get("web/prod", type="AWS::CodeDeploy::DeploymentGroup")
     assert group.config["_errors"] == {"GetDeploymentGroup": "AccessDeniedException"}
-    [finding] = findings_of(estate, "deployment-without-automatic-rollback").values()
+    finding = findings_of(estate, "deployment-without-automatic-rollback")["web/prod"]
     assert finding.status == "NOT_ASSESSED" and "AccessDeniedException" in finding.evidence
 
 

@@ -80,7 +80,7 @@ def test_shorthand_entries_and_missing_practices_count_as_written():
     ("  OPS06-BP01:\n    note: forgot the status\n", 5, "OPS06-BP01.status: is missing"),
     ("  OPS06-BP01:\n    status: not-applicable\n", 5, "OPS06-BP01: not-applicable needs a reason"),
     ("  OPS06-BP01:\n    status: met\n    reason: because\n", 5, "a reason is only given for not-applicable"),
-    ("  OPS06-BP01:\n    status: met\n    suggested: maybe\n", 5, "suggested 'maybe' is not one of"),
+    ("  OPS06-BP01:\n    status: met\n    suggested: maybe\n", 6, "suggested: 'maybe' is not one of"),
     ("  OPS06-BP01: met\n  OPS06-BP01: partly\n", 5, "OPS06-BP01: appears twice (first on line 4)"),
     ("  OPS06-BP01:\n    status: [met]\n", 5, "must be a single value"),
     ("  OPS06-BP01:\n    status: met\n   note: bad indent\n", 6, "not valid YAML"),

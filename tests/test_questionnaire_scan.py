@@ -38,7 +38,8 @@ def snapshot_file(tmp_path_factory):
             extra = {"autoRollbackConfiguration": on_failure} if rollback else {}
             codedeploy.create_deployment_group(applicationName="web", deploymentGroupName=group,
                                                serviceRoleArn=ROLE, **extra)
-        estate = collect_account(open_session(region=REGION), [REGION], services=["budgets", "codedeploy"],
+        # ecs too: the rollback check judges ECS services as well, and a service not read withholds its passes.
+        estate = collect_account(open_session(region=REGION), [REGION], services=["budgets", "codedeploy", "ecs"],
                                  max_workers=2)
     snapshot.write(estate, path)
     return path

@@ -73,3 +73,26 @@ def test_findings_document_follows_the_contract(aws, boto, tmp_path):
     services = {(c["account"], c["region"], c["service"]) for c in doc["coverage"]}
     assert len(services) == len(doc["coverage"])
     assert {c["status"] for c in doc["coverage"]} <= {"assessed", "denied", "failed", "unsupported", "skipped"}
+
+
+def test_a_snapshot_with_metrics_and_notes_passes_its_schema_unchanged(tmp_path):
+    """What wafr writes, wafr reads: series, the window, and metadata keys the schema leaves open survive."""
+    from wafr.metrics.synthetic import ecs_service, estate_with, flat, values
+
+    estate = estate_with([*ecs_service("api", 1024, 2048)], {"api": {"CPUUtilization": values(flat(3), 48)}}, days=2)
+    estate.metadata.update({"collected_at": "2026-11-26T10:00:00Z", "notes": ["a note"], "api_calls": {"ecs": 3},
+                            "a_later_key": {"kept": True}})
+    path = tmp_path / "estate.json.gz"
+    snapshot.write(estate, path)
+    again = snapshot.read(path)
+    assert snapshot.to_document(again) == json.loads(json.dumps(snapshot.to_document(estate)))
+    assert snapshot.encode(again) == path.read_bytes()  # byte for byte: no timestamp in the gzip header
+
+
+def test_an_uncompressed_snapshot_is_read_too(tmp_path):
+    from wafr.estate import Estate, Resource
+
+    path = tmp_path / "estate.json"
+    snapshot.write(Estate(resources=[Resource("AWS::EC2::VPC", "vpc-1", "123456789012", "us-east-1")]), path)
+    assert path.read_bytes()[:1] == b"{"
+    assert [r.id for r in snapshot.read(path).resources] == ["vpc-1"]

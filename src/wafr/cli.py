@@ -17,21 +17,31 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from wafr import __version__
+from wafr.control_chars import visible
 from wafr.errors import WafrError
+from wafr.history import HistoryChoice
+from wafr.history.cli import diff_command, history_command
 from wafr.estate import Estate
-from wafr.outputs import write_review
+from wafr.help_text import HelpGroup
+from wafr.outputs import parse_formats
 from wafr.questionnaire.cli import questions_app
-from wafr.terminal import console, err, user_errors
+from wafr.watool.cli import wa_tool_app
+from wafr.acceptances.accept import accept_command
+from wafr.acceptances.apply import summary_line
+from wafr.config import use_config
+from wafr.gate import Policy, Threshold, describe
+from wafr.terminal import GATE_EXIT, STRICT_EXIT, console, err, safe, user_errors
 
 if TYPE_CHECKING:
+    from wafr.findings import Finding
     from wafr.questionnaire.answers import AnswerSheet
 
 app = typer.Typer(
     name="wafr",
+    cls=HelpGroup,
     help="Automated AWS Well-Architected Framework Reviews: read the estate, judge it against the five pillars, "
          "write the review.",
     no_args_is_help=True,
@@ -40,6 +50,8 @@ app = typer.Typer(
 )
 app.add_typer(questions_app, name="questions", help="The questionnaire: what no API can show (runbooks, KPIs, "
                                                     "recovery objectives, cost ownership).")
+app.add_typer(wa_tool_app, name="wa-tool", help="The AWS Well-Architected Tool: push a review as a workload's "
+                                               "answers and milestone, or pull its answers into an answers file.")
 
 DEFAULT_OUTPUT = Path("wafr-review")
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Directory for findings.json and the snapshot.")]
@@ -50,6 +62,8 @@ Services = Annotated[Optional[str], typer.Option(
     "--services", help="Comma-separated collectors to run (default: all; see `wafr iam-policy --by-collector`).")]
 Answers = Annotated[Optional[Path], typer.Option(
     "--answers", help="An answers file (`wafr questions init`/`ask`): the team's answers join the scan's evidence.")]
+Formats = Annotated[Optional[str], typer.Option(
+    "--format", help="Comma-separated outputs: html, md, json, pptx, ocsf, asff, csv, xlsx (default: html,md,json).")]
 
 
 def _split(value: Optional[str]) -> list[str] | None:
@@ -86,8 +100,21 @@ WorkDir = Annotated[Optional[Path], typer.Option(
     "--resume", help="Work directory keeping each finished account; a re-run with it skips those accounts.")]
 DaskScheduler = Annotated[Optional[str], typer.Option(
     "--dask-scheduler", help="Fan accounts out to a Dask cluster, e.g. tcp://host:8786 (default: local pool).")]
-Strict = Annotated[bool, typer.Option("--strict", help="Exit 3 when any service or account could not be read.")]
-STRICT_EXIT = 3
+Strict = Annotated[bool, typer.Option("--strict/--no-strict",
+                                       help="Exit 3 when any service or account could not be read.")]
+AcceptancesFile = Annotated[Optional[Path], typer.Option(
+    "--acceptances", help="Accepted risks (see `wafr accept`); default: ./acceptances.yaml when it exists.")]
+FailOn = Annotated[Optional[Threshold], typer.Option(
+    "--fail-on", case_sensitive=False, help="Exit 4 when an unaccepted failed finding at or above this risk exists.")]
+NewOnly = Annotated[bool, typer.Option("--new-only/--all-findings", help="With --fail-on: count only findings that "
+                                       "were not failing at the previous milestone in the history.")]
+HistoryLocation = Annotated[Optional[str], typer.Option(
+    "--history", help="History store: a SQLite file or an SQLAlchemy URL such as postgresql://host/db "
+                      "(default: $WAFR_HISTORY_URL, else history.sqlite in the user's data directory).")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run as a milestone.")]
+ConfigFile = Annotated[Optional[Path], typer.Option(
+    "--config", is_eager=True, callback=use_config, help="Options file (default: ./wafr.toml when it exists); "
+                                                         "flags override it.")]
 
 
 def _enforce_strict(estate: Estate, strict: bool) -> None:
@@ -98,6 +125,14 @@ def _enforce_strict(estate: Estate, strict: bool) -> None:
         err.print(f"--strict: {len(gaps)} account x region x service read(s) were denied or failed; "
                   "see coverage in findings.json.", highlight=False)
         raise typer.Exit(STRICT_EXIT)
+
+
+def _enforce_gate(findings: list["Finding"], policy: Policy, known_ids: set[str] | None) -> None:
+    failing = policy.failing(findings, known_ids)
+    if failing:
+        for line in describe(failing, policy.fail_on or "", policy.new_only):
+            err.print(safe(line), highlight=False)
+        raise typer.Exit(GATE_EXIT)
 
 
 @dataclass(frozen=True)
@@ -127,6 +162,10 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
     )
 
     metrics.validate()
+    if scope.accounts is not None:  # before any AWS call: an id becomes file names and role ARNs
+        from wafr.sources.aws.account_id import require
+
+        require(_split(scope.accounts) or [""], "--accounts")
     chosen = _split(services)
     if chosen:
         unknown = sorted(set(chosen) - set(all_collectors()))
@@ -143,7 +182,7 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
         from wafr.sources.aws.collect import collect_organization
 
         who = "the organization's accounts" if scope.org else f"accounts {scope.accounts}"
-        console.print(f"Reading {escape(who)} through role [bold]{escape(scope.role_name)}[/] in "
+        console.print(f"Reading {escape(visible(who))} through role [bold]{escape(visible(scope.role_name))}[/] in "
                       f"{len(region_list)} region(s): {', '.join(region_list)}", highlight=False)
         estate = _with_progress(lambda progress: collect_organization(
             aws, region_list, accounts=_split(scope.accounts), role_name=scope.role_name,
@@ -154,8 +193,8 @@ def _collect_live(profile: Optional[str], regions: Optional[str], services: Opti
                 aws, estate, role_name=scope.role_name, external_id=scope.external_id, progress=progress,
                 **window), label="Reading metrics")
         return estate
-    console.print(f"Reading account [bold]{aws.account}[/] in {len(region_list)} region(s): {', '.join(region_list)}",
-                  highlight=False)
+    console.print(f"Reading account [bold]{escape(visible(aws.account))}[/] in {len(region_list)} region(s): "
+                  f"{', '.join(region_list)}", highlight=False)
     estate = _with_progress(lambda progress: collect_account(aws, region_list, services=chosen, progress=progress))
     if metrics.enabled:
         from wafr.metrics.collect import collect_metrics
@@ -171,7 +210,7 @@ def _with_progress(run: Callable, label: str = "Collecting") -> Any:
         task = bar.add_task(label, total=None)
 
         def progress(item: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=f"{label} [dim]{escape(item)}[/]")
+            bar.update(task, completed=done, total=total, description=f"{label} [dim]{escape(visible(item))}[/]")
 
         result = run(progress)
         bar.update(task, description=f"{label}: done")
@@ -187,24 +226,42 @@ def _read_answers(path: Optional[Path]) -> "AnswerSheet | None":
     return read_answers(path)
 
 
+def _history(location: Optional[str], no_history: bool, new_only: bool) -> HistoryChoice:
+    if no_history and new_only:
+        raise WafrError("--new-only compares with the previous milestone in the history; it cannot be used with "
+                        "--no-history.")
+    return HistoryChoice(location, enabled=not no_history)
+
+
 def _judge_and_write(estate: Estate, output_dir: Path, *, with_snapshot: bool,
-                     answers: "AnswerSheet | None" = None) -> None:
+                     answers: "AnswerSheet | None" = None, formats: list[str] | None = None,
+                     policy: Policy = Policy(), history: HistoryChoice = HistoryChoice(), kind: str = "scan") -> None:
     from wafr.findings import evaluate
-    from wafr.outputs import write_reports
+    from wafr.outputs import write_run
     from wafr.report.terminal import print_summary
     from wafr.review import review_of_estate
 
     findings = evaluate(estate)
-    written = write_review(estate, findings, output_dir, with_snapshot=with_snapshot)
-    review = review_of_estate(estate, findings, answers=answers)
-    reports = write_reports(review, output_dir)
-    print_summary(console, estate, findings, [p for p in (written.findings, written.snapshot, *reports) if p])
+    findings, accepted = policy.accept(findings)  # accepted risks become SUPPRESSED
+    recorder = history.open()  # a store that cannot be used is reported after the files are written
+    baseline = recorder.previous(estate.accounts, estate.regions)
+    review = review_of_estate(estate, findings, answers=answers, baseline=baseline)
+    review.accepted_risks = accepted
+    # Every file of the run as one set: a failure leaves the previous review's files untouched.
+    written = write_run(estate, findings, review, output_dir, with_snapshot=with_snapshot, fmts=formats)
+    print_summary(console, estate, findings, written)
     if review.questionnaire:
         q = review.questionnaire
         n = len(q.conflicts)
         conflicts = f"; {n} of them disagree{'s' if n == 1 else ''} with the scan (see the assessments)" if n else ""
         console.print(Text(f"Answers: {q.answered} of {q.total} best practices answered{conflicts}; "
                            f"{len(q.unanswered)} question(s) still have unanswered best practices."))
+    milestone = recorder.record(review, findings, kind)
+    if milestone:
+        console.print(f"Recorded milestone #{milestone.id} in the history (wafr history, wafr diff).", highlight=False)
+    if accepted:
+        console.print(safe(summary_line(accepted)))
+    _enforce_gate(findings, policy, known_ids=recorder.known_finding_ids())  # --new-only: failing at the previous one
 
 
 @app.command()
@@ -214,12 +271,17 @@ def scan(profile: Profile = None, regions: Regions = None, services: Services = 
          lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False,
          org: Org = False, accounts: Accounts = None, role_name: RoleName = "OrganizationAccountAccessRole",
          external_id: ExternalId = None, resume: WorkDir = None, dask_scheduler: DaskScheduler = None,
-         strict: Strict = False) -> None:
+         strict: Strict = False, output_format: Formats = None, acceptances: AcceptancesFile = None,
+         fail_on: FailOn = None, new_only: NewOnly = False, history: HistoryLocation = None,
+         no_history: NoHistory = False, config: ConfigFile = None) -> None:
     """Collect a live AWS account (or a whole organization) and judge it: writes the review and its snapshot."""
+    formats = parse_formats(output_format)
+    policy = Policy.read(acceptances, fail_on, new_only)
     sheet = _read_answers(answers)
     scope = OrgScope(org, accounts, role_name, external_id, resume, dask_scheduler)
     estate = _collect_live(profile, regions, services, MetricWindow(lookback, period, not no_metrics), scope)
-    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet)
+    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet, formats=formats, policy=policy,
+                     history=_history(history, no_history, new_only), kind="scan")
     _enforce_strict(estate, strict)
 
 
@@ -233,7 +295,7 @@ def collect(
     lookback: Lookback = 14, period: Period = 3600, no_metrics: NoMetrics = False,
     org: Org = False, accounts: Accounts = None, role_name: RoleName = "OrganizationAccountAccessRole",
     external_id: ExternalId = None, resume: WorkDir = None, dask_scheduler: DaskScheduler = None,
-    strict: Strict = False,
+    strict: Strict = False, config: ConfigFile = None,
 ) -> None:
     """Collect only (with a read-only role) and save a snapshot to review later, anywhere."""
     from wafr.sources import snapshot
@@ -255,13 +317,19 @@ def review(
     snapshot_path: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="A snapshot written by collect or scan.")],
     output_dir: OutputDir = DEFAULT_OUTPUT,
     answers: Answers = None,
+    output_format: Formats = None, acceptances: AcceptancesFile = None, fail_on: FailOn = None,
+    new_only: NewOnly = False, history: HistoryLocation = None, no_history: NoHistory = False,
+    config: ConfigFile = None,
 ) -> None:
     """Judge a saved snapshot, offline."""
     from wafr.sources import snapshot
 
+    formats = parse_formats(output_format)
+    policy = Policy.read(acceptances, fail_on, new_only)
     sheet = _read_answers(answers)
     estate = snapshot.read(snapshot_path)
-    _judge_and_write(estate, output_dir, with_snapshot=False, answers=sheet)
+    _judge_and_write(estate, output_dir, with_snapshot=False, answers=sheet, formats=formats, policy=policy,
+                     history=_history(history, no_history, new_only), kind="review")
 
 
 @app.command()
@@ -271,38 +339,50 @@ def demo(
     answers: Annotated[Optional[Path], typer.Option(
         "--answers", help="An answers file to use instead of the demo's own interview answers.")] = None,
     no_answers: Annotated[bool, typer.Option("--no-answers", help="Review the scan alone, without answers.")] = False,
+    output_format: Formats = None, acceptances: AcceptancesFile = None, fail_on: FailOn = None,
+    new_only: NewOnly = False, history: HistoryLocation = None, no_history: NoHistory = False,
+    config: ConfigFile = None,
 ) -> None:
     """Review the built-in demo estate: moto in-process, scanned by the same collectors as a live account."""
     try:
+        # run_demo imports moto only when it runs; import it here so a missing extra is a message, not a traceback.
+        import moto  # noqa: F401
+
         from wafr.demo.run import run_demo
     except ImportError as error:
-        raise WafrError(f"The demo needs moto: pip install 'wafr[demo]' ({error})") from None
+        raise WafrError(f"The demo needs moto, an optional dependency: pip install 'wafr[demo]' ({error})") from None
     if no_answers and answers:
         raise WafrError("Choose --answers or --no-answers, not both.")
+    formats = parse_formats(output_format)
+    policy = Policy.read(acceptances, fail_on, new_only)
     from wafr.questionnaire import demo_answers
 
     sheet = None if no_answers else (_read_answers(answers) if answers else demo_answers())
     console.print("Provisioning the demo estate in moto (a DeFi company's production account, modeled on a real review)")
     estate = _with_progress(lambda progress: run_demo(progress=progress))
-    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet)
+    _judge_and_write(estate, output_dir, with_snapshot=True, answers=sheet, formats=formats, policy=policy,
+                     history=_history(history, no_history, new_only), kind="demo")
 
 
 @app.command()
 @user_errors
 def report(
     review_path: Annotated[Path, typer.Argument(metavar="REVIEW_JSON", help="A review.json written by scan, review or demo.")],
-    output_format: Annotated[str, typer.Option("--format", help="html or md")] = "html",
+    output_format: Annotated[str, typer.Option(
+        "--format", help="Comma-separated: html, md, json, pptx, ocsf, asff, csv, xlsx.")] = "html",
     output_dir: Annotated[Optional[Path], typer.Option(
         "--output-dir", "-o", help="Directory for the report (default: beside REVIEW_JSON).")] = None,
 ) -> None:
-    """Re-render a saved review as report.html or report.md, without scanning again."""
-    from wafr.outputs import write_report
+    """Re-render a saved review (report.html, report.pptx, ...), offline and without scanning again."""
+    from wafr.outputs import write_reports
     from wafr.report.review_json import load
 
-    if output_format not in ("html", "md"):
-        raise WafrError(f"Unknown format {output_format!r}; choose html or md.")
-    path = write_report(load(review_path), output_dir or review_path.parent, output_format)
-    console.print(Text(f"Wrote {path}"))
+    # review.json is the input here, so it is re-written only when asked for.
+    asked = {f.strip().lower() for f in output_format.split(",")}
+    formats = [f for f in parse_formats(output_format) if f in asked]
+    review = load(review_path)
+    for path in write_reports(review, output_dir or review_path.parent, formats):  # all of them, or none
+        console.print(Text(f"Wrote {path}"))
 
 
 @app.command("checks")
@@ -310,22 +390,14 @@ def list_checks(
     output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The check catalog: pillar, focus area, risk by environment, best-practice IDs."""
+    from wafr.checks.listing import as_document, catalog_table
     from wafr.checks.registry import all_checks
 
     checks = sorted(all_checks().values(), key=lambda c: (c.pillar, c.focus_area, c.id))
     if output_format == "json":
-        console.print_json(json.dumps([{
-            "id": c.id, "title": c.title, "pillar": c.pillar, "focus_area": c.focus_area, "risk": dict(c.risk),
-            "best_practices": list(c.best_practices), "resource_types": list(c.resource_types),
-            "remediation": c.remediation} for c in checks]))
+        console.print_json(json.dumps([as_document(c) for c in checks]))
         return
-    table = Table(title=f"{len(checks)} checks")
-    for column in ("Check", "Pillar", "Focus area", "Risk prod/staging/dev", "Best practices"):
-        table.add_column(column)
-    for c in checks:
-        table.add_row(c.id, c.pillar, c.focus_area, "/".join(c.risk[e] for e in ("prod", "staging", "dev")),
-                      ", ".join(c.best_practices))
-    console.print(table)
+    console.print(catalog_table(console, checks))
 
 
 @app.command("iam-policy")
@@ -342,6 +414,11 @@ def iam_policy(
             print(f"{c.name} ({scope}): {', '.join(c.permissions)}")
         return
     print(json.dumps(read_only_policy(), indent=2))
+
+
+app.command("accept")(accept_command)
+app.command("history")(history_command)
+app.command("diff")(diff_command)
 
 
 def _version(value: bool) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from wafr import __version__
-from wafr.checks.registry import FAIL, NOT_ASSESSED, Check, all_checks, not_assessed
+from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, Check, Result, all_checks, not_assessed
 from wafr.environment import classify_estate
-from wafr.estate import Estate
+from wafr.estate import ACCOUNT_TYPE, Estate, Resource
+from wafr.gaps import CoverageGaps, Gap, costs
 
 SCHEMA = "wafr.findings/1"
 RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
@@ -31,9 +33,14 @@ class Finding:
     environment: str
     evidence: str
     remediation: str
+    # Set on a SUPPRESSED finding: the acceptances.yaml entry that accepted the risk (wafr.acceptances).
+    acceptance: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        plain = asdict(self)
+        if plain["acceptance"] is None:  # an optional field: absent unless a risk was accepted
+            del plain["acceptance"]
+        return plain
 
 
 def finding_id(check_id: str, account: str, region: str, resource_type: str, resource_id: str) -> str:
@@ -42,8 +49,20 @@ def finding_id(check_id: str, account: str, region: str, resource_type: str, res
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def _finding(check: Check, result: Result) -> Finding:
+    r = result.resource
+    return Finding(
+        id=finding_id(check.id, r.account, r.region, r.type, r.id),
+        check_id=check.id, title=check.title, status=result.status,
+        risk=check.risk_of(result, r.environment),
+        pillar=check.pillar, focus_area=check.focus_area, best_practices=list(check.best_practices),
+        resource={"type": r.type, "id": r.id, "arn": r.arn, "account": r.account,
+                  "region": r.region, "name": r.label},
+        environment=r.environment, evidence=result.evidence, remediation=check.remediation,
+    )
+
+
 def _run_check(check: Check, estate: Estate) -> list[Finding]:
-    findings = []
     try:
         results = list(check.run(estate))
     except Exception as error:  # noqa: BLE001 - one broken check must not hide the others
@@ -51,29 +70,67 @@ def _run_check(check: Check, estate: Estate) -> list[Finding]:
         for account in estate.accounts:
             results.append(not_assessed(estate.account_resource(account),
                                         f"the check could not run: {type(error).__name__}: {error}"))
-    for result in results:
-        r = result.resource
-        findings.append(Finding(
-            id=finding_id(check.id, r.account, r.region, r.type, r.id),
-            check_id=check.id, title=check.title, status=result.status,
-            risk=result.risk or check.risk_for(r.environment),
-            pillar=check.pillar, focus_area=check.focus_area, best_practices=list(check.best_practices),
-            resource={"type": r.type, "id": r.id, "arn": r.arn, "account": r.account,
-                      "region": r.region, "name": r.label},
-            environment=r.environment, evidence=result.evidence, remediation=check.remediation,
-        ))
-    return findings
+    return [_finding(check, result) for result in results]
+
+
+def _within_coverage(check: Check, findings: list[Finding], coverage: CoverageGaps) -> list[Finding]:
+    """A gap is never a pass: where a read the check needs is missing, its passes are withheld and one
+    NOT_ASSESSED finding per account x region says which read and why. A FAIL stays a FAIL (what was read
+    already shows the problem) and says it was judged on partial data."""
+    gaps = coverage.of(check.needs)
+    if not gaps:
+        return findings
+    by_account: dict[str, list[Gap]] = defaultdict(list)
+    for gap in gaps:
+        by_account[gap.account].append(gap)
+    kept: list[Finding] = []
+    withheld: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        account, region = finding.resource["account"], finding.resource["region"]
+        missing = [g for g in by_account.get(account, ()) if g.affects(account, region)]
+        if not missing:
+            kept.append(finding)
+        elif finding.status == PASS:
+            withheld.update((g.account, g.region) for g in missing[:1])
+        elif finding.status == FAIL:
+            kept.append(replace(finding, evidence=f"{finding.evidence} Judged on partial data: {_reasons(missing)}."))
+        else:
+            kept.append(finding)
+    own = {f.id for f in kept}
+    for (account, region), missing in costs(gaps).items():
+        count = withheld[(account, region)]
+        note = f"; {count} passing result(s) here withheld" if count else ""
+        place = Resource(type=ACCOUNT_TYPE, id=account, account=account, region=region, name=account)
+        marker = _finding(check, not_assessed(place, f"Not assessed: {_reasons(missing)}{note}."))
+        if marker.id not in own:  # the check's own account-wide verdict (a FAIL, or its own reason) stands
+            kept.append(marker)
+    return kept
+
+
+def _reasons(gaps: list[Gap], limit: int = 3) -> str:
+    reasons = list(dict.fromkeys(g.reason for g in gaps))
+    more = f" and {len(reasons) - limit} more" if len(reasons) > limit else ""
+    return "; ".join(reasons[:limit]) + more
 
 
 def evaluate(estate: Estate, checks: dict[str, Check] | None = None) -> list[Finding]:
-    """Classify the estate's environments, then run every check; findings sorted worst first."""
+    """Classify the estate's environments, then run every check within what was read (see wafr.gaps);
+    findings sorted worst first."""
     classify_estate(estate)
-    findings = [f for check in (checks or all_checks()).values() for f in _run_check(check, estate)]
+    coverage = CoverageGaps(estate)
+    findings = [f for check in (checks or all_checks()).values()
+                for f in _within_coverage(check, _run_check(check, estate), coverage)]
     # One finding per check x resource even if a check yields a resource twice.
     unique = {f.id: f for f in findings}
     return sorted(unique.values(), key=lambda f: (STATUS_ORDER.get(f.status, 9), RISK_ORDER.get(f.risk, 9),
                                                   f.pillar, f.check_id, f.resource["account"],
                                                   f.resource["region"], f.resource["id"]))
+
+
+def worst_first(findings: list[Finding]) -> list[Finding]:
+    """Findings in the review's order: failed before not assessed before accepted before passed, then by risk."""
+    return sorted(findings, key=lambda f: (STATUS_ORDER.get(f.status, 9), RISK_ORDER.get(f.risk, 9), f.pillar,
+                                           f.check_id, f.resource["account"], f.resource["region"], f.resource["id"]))
 
 
 def findings_document(estate: Estate, findings: list[Finding], generated_at: str | None = None) -> dict[str, Any]:

@@ -54,6 +54,7 @@ def _summary(grouped: dict[str, list[Resource]], with_basis: bool = False) -> st
                 "workloads OU with prod, staging and dev accounts), so deployments, human access and costs are "
                 "bounded per environment.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
 )
 def environments_share_account(estate: Estate) -> Iterator[Result]:
     by_account: dict[str, list[Resource]] = defaultdict(list)
@@ -83,6 +84,7 @@ def environments_share_account(estate: Estate) -> Iterator[Result]:
     remediation="Move the workloads of the other environment out into their own VPC (and, better, their own "
                 "account), so a development host cannot reach production over the VPC's private network.",
     resource_types=[VPC, SUBNET],
+    needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
 )
 def environments_share_network(estate: Estate) -> Iterator[Result]:
     for vpc in estate.of_type(VPC):

@@ -88,6 +88,7 @@ def _consolidated_budget(estate: Estate, account: str, budgets: dict[str, list[R
                 "tags are in place) that alerts the owners at 80% of actual and 100% of forecasted spend, and "
                 "review the forecast each month.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("budgets",),
 )
 def no_budgets(estate: Estate) -> Iterator[Result]:
     budgets = by_account(estate.of_type(BUDGET))
@@ -118,6 +119,7 @@ def no_budgets(estate: Estate) -> Iterator[Result]:
                 "through the IaC stacks (CDK Tags.of(app).add), activate the keys as cost allocation tags in the "
                 "Billing console, and enforce them with tag policies.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("ec2", "vpc", "client-vpn", "elbv2", "rds", "elasticache", "dynamodb", "s3", "ecs", "lambda"),
 )
 def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
     workloads = by_account(r for r in estate.of_type(*COST_BEARING_TYPES) if _judged_for_tags(r))
@@ -149,6 +151,7 @@ def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
                 "workloads, and move production, staging and development into their own member accounts, so "
                 "spend is visible per account and guardrails (SCPs) apply centrally.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("organizations",),
 )
 def account_not_in_organization(estate: Estate) -> Iterator[Result]:
     records = {(r.account, r.id): r for r in estate.of_type(ORG_ACCOUNT)}

@@ -111,6 +111,7 @@ AT_REST_RISK = by_environment(prod="HIGH")
                 "customer managed KMS key, restore from the copy and switch the application over; enforce "
                 "StorageEncrypted for new databases with an SCP or AWS Config rule.",
     resource_types=[DB_INSTANCE, DB_CLUSTER],
+    needs=("rds",),
 )
 def rds_storage_not_encrypted(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -134,6 +135,7 @@ def rds_storage_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "Memcached clusters cannot encrypt at rest, so move sensitive data to Valkey/Redis OSS or ElastiCache "
                 "Serverless.",
     resource_types=[CACHE_GROUP, CACHE_CLUSTER],
+    needs=("elasticache",),
 )
 def elasticache_at_rest_not_encrypted(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -160,6 +162,7 @@ def elasticache_at_rest_not_encrypted(estate: Estate) -> Iterator[Result]:
     remediation="Nothing to switch on: DynamoDB always encrypts at rest. Where the data is sensitive, use a customer "
                 "managed KMS key so its use is logged and access to it can be revoked.",
     resource_types=[TABLE],
+    needs=("dynamodb",),
 )
 def dynamodb_table_encryption(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -183,6 +186,7 @@ def dynamodb_table_encryption(estate: Estate) -> Iterator[Result]:
     remediation="Set the bucket's default encryption (SSE-KMS with a customer managed key and S3 Bucket Keys for "
                 "sensitive data, SSE-S3 otherwise) and deny unencrypted uploads in the bucket policy.",
     resource_types=[BUCKET],
+    needs=("s3",),
 )
 def s3_bucket_default_encryption(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -216,6 +220,7 @@ def s3_bucket_default_encryption(estate: Estate) -> Iterator[Result]:
     remediation="Turn on automatic key rotation for the key (yearly, or a shorter period where policy asks); KMS keeps "
                 "the old key material so existing data stays readable.",
     resource_types=[KEY],
+    needs=("kms",),
 )
 def kms_key_rotation_disabled(estate: Estate) -> Iterator[Result]:
     for key in estate.of_type(KEY):
@@ -256,6 +261,7 @@ def _rotatable(key: dict[str, Any]) -> bool:
                 "'preferred', move every client to TLS, then set it to 'required'; older engines need a new "
                 "replication group with TLS.",
     resource_types=[CACHE_GROUP, CACHE_CLUSTER],
+    needs=("elasticache",),
 )
 def elasticache_in_transit_not_encrypted(estate: Estate) -> Iterator[Result]:
     for cache in caches(estate):
@@ -283,6 +289,7 @@ def elasticache_in_transit_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "application's security group only, and for administration through a Client VPN or SSM port "
                 "forwarding.",
     resource_types=[DB_INSTANCE],
+    needs=("rds",),
 )
 def rds_publicly_accessible(estate: Estate) -> Iterator[Result]:
     for db in estate.of_type(DB_INSTANCE):
@@ -311,6 +318,7 @@ def _label(estate: Estate, resource_id: str) -> str:
     remediation="Turn on deletion protection (RDS DeletionProtection, DynamoDB DeletionProtectionEnabled) for "
                 "production databases, in the infrastructure code so a stack update or destroy cannot drop them.",
     resource_types=[DB_INSTANCE, DB_CLUSTER, TABLE],
+    needs=("rds", "dynamodb"),
 )
 def database_deletion_protection_off(estate: Estate) -> Iterator[Result]:
     stores = [(db, "DeletionProtection") for db in primary_databases(estate)]
@@ -337,6 +345,7 @@ def database_deletion_protection_off(estate: Estate) -> Iterator[Result]:
     remediation="Turn on all four Block Public Access settings at the account level (and on each bucket); serve "
                 "public content through CloudFront with origin access control instead of a public bucket.",
     resource_types=[ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKET],
+    needs=("s3", "s3-account"),
 )
 def s3_public_access_block_off(estate: Estate) -> Iterator[Result]:
     account_flags: dict[str, set[str]] = {}
@@ -387,6 +396,7 @@ AVAILABILITY_RISK = by_environment(prod="HIGH", staging="MEDIUM", dev="LOW")
     remediation="Enable Multi-AZ so a standby in a second Availability Zone takes over on failure, "
                 "or move the database to an Aurora cluster with a replica in another zone.",
     resource_types=[DB_INSTANCE],
+    needs=("rds",),
 )
 def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
     for db in standalone_db_instances(estate):  # Aurora members: availability is the cluster's, judged there
@@ -407,6 +417,7 @@ def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
     remediation="Add an Aurora replica in a second Availability Zone (same instance class as the writer) so the "
                 "cluster fails over to it in about a minute instead of rebuilding the writer.",
     resource_types=[DB_CLUSTER],
+    needs=("rds",),
 )
 def rds_cluster_single_az(estate: Estate) -> Iterator[Result]:
     for cluster in estate.of_type(DB_CLUSTER):
@@ -433,6 +444,7 @@ def rds_cluster_single_az(estate: Estate) -> Iterator[Result]:
     remediation="Run the cache as a replication group with at least one replica in another Availability Zone, and "
                 "enable automatic failover and Multi-AZ so a replica is promoted when the primary fails.",
     resource_types=[CACHE_GROUP, CACHE_CLUSTER],
+    needs=("elasticache",),
 )
 def elasticache_redis_without_failover(estate: Estate) -> Iterator[Result]:
     for cache in caches(estate):
@@ -471,6 +483,7 @@ MIN_BACKUP_RETENTION_DAYS = {"prod": 14, "unknown": 14, "staging": 7, "dev": 1}
     remediation="Raise BackupRetentionPeriod to at least 14 days for production (up to 35), and keep longer-term "
                 "copies with an AWS Backup plan, copied to a second Region or account for disaster recovery.",
     resource_types=[DB_INSTANCE, DB_CLUSTER],
+    needs=("rds",),
 )
 def rds_backup_retention_short(estate: Estate) -> Iterator[Result]:
     for db in primary_databases(estate):
@@ -497,6 +510,7 @@ def rds_backup_retention_short(estate: Estate) -> Iterator[Result]:
     remediation="Enable point-in-time recovery on the table (continuous backups, restorable to any second of the "
                 "last 35 days), and add it to an AWS Backup plan for copies kept longer or in another Region.",
     resource_types=[TABLE],
+    needs=("dynamodb",),
 )
 def dynamodb_pitr_disabled(estate: Estate) -> Iterator[Result]:
     for table in estate.of_type(TABLE):
@@ -528,6 +542,7 @@ SELECTION_READS = {"ListBackupSelections", "GetBackupSelection"}  # without them
                 "another Region or account) and assign every production database, table and file system to it by "
                 "tag or resource type; restore from it regularly to prove it works.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("rds", "dynamodb", "backup"),
 )
 def no_backup_plan_for_data_stores(estate: Estate) -> Iterator[Result]:
     stores: dict[str, dict[str, list[Resource]]] = defaultdict(lambda: defaultdict(list))

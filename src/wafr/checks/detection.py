@@ -73,6 +73,7 @@ def _organization_trails(estate: Estate, trails: dict[str, list[Resource]]) -> d
                 "organization) that delivers to an S3 bucket in a separate log-archive account, with log file "
                 "validation and KMS encryption, and alarm when logging stops.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("cloudtrail",),
 )
 def cloudtrail_no_multi_region_trail(estate: Estate) -> Iterator[Result]:
     trails = by_account(estate.of_type(TRAIL))
@@ -127,6 +128,7 @@ def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str
                 "all the organization's accounts, and route its findings to the team through EventBridge or "
                 "Security Hub.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("guardduty",),
 )
 def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
     # A delegated administrator only manages members that have a detector: without one the member stays a FAIL.
@@ -157,6 +159,7 @@ def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
                 "aggregate its findings into one Region of a security account, and route high-severity findings "
                 "to the team.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("securityhub",),
 )
 def securityhub_not_enabled(estate: Estate) -> Iterator[Result]:
     administered = _administered(estate, SECURITY_HUB, "Security Hub")

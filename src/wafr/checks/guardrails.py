@@ -45,6 +45,7 @@ def _scp_verdict(organization: Resource, policies: list[Resource]) -> Result:
                 "turning off CloudTrail, GuardDuty or Security Hub, using Regions the company does not operate in, "
                 "and acting as the root user; test them on a sandbox OU first.",
     resource_types=[ORGANIZATION],
+    needs=("organizations",),
 )
 def no_scp_guardrails(estate: Estate) -> Iterator[Result]:
     policies: dict[str, list[Resource]] = defaultdict(list)

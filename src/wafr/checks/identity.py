@@ -72,6 +72,7 @@ def _describe_key(key: dict[str, Any], now: dt.datetime) -> str:
                 "Actions assuming an IAM role for short-lived credentials) and give people IAM Identity Center "
                 "access. A key that must stay for now should be scoped to what it deploys and rotated every 90 days.",
     resource_types=[USER],
+    needs=("iam",),
 )
 def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -100,6 +101,7 @@ def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
                 "deactivate and then delete the old one) and delete keys unused for 90 days; better, replace them "
                 "with roles so there is nothing to rotate.",
     resource_types=[USER],
+    needs=("iam",),
 )
 def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -127,6 +129,7 @@ def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
                 "deny actions without aws:MultiFactorAuthPresent; better, move people to IAM Identity Center with "
                 "MFA enforced there and remove their console passwords.",
     resource_types=[USER],
+    needs=("iam",),
 )
 def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -156,6 +159,7 @@ def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
                 "Okta) and grant access through permission sets; add an OIDC identity provider for CI/CD (e.g. "
                 "token.actions.githubusercontent.com) so pipelines assume roles; then remove the IAM users.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("iam", "identity-center"),
 )
 def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
     users = by_account(estate.of_type(USER))
@@ -198,6 +202,7 @@ def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
                 f"reuse of the last {PASSWORD_REUSE_PREVENTION} passwords, and keep console users few: people belong "
                 f"in IAM Identity Center, where the directory's policy and MFA apply.",
     resource_types=[PASSWORD_POLICY],
+    needs=("iam",),
 )
 def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -238,6 +243,7 @@ def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
                 "the root credentials in a documented break-glass procedure; in an organization, centralize root "
                 "access so member accounts need no root credentials at all.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("iam",),
 )
 def root_account_mfa_disabled(estate: Estate) -> Iterator[Result]:
     for account in estate.accounts:

@@ -47,12 +47,14 @@ def _results(estate: Estate, analysis: str) -> Iterator[Result]:
     title="ECS service is over-provisioned for the CPU and memory it uses",
     pillar="cost-optimization",
     focus_area=RIGHT_SIZING,
-    risk="MEDIUM",  # HIGH where more than half of what the service costs is unused capacity
+    risk="MEDIUM",
+    risk_up_to="HIGH",  # where more than half of what the service costs is unused capacity
     best_practices=["COST06-BP02", "PERF02-BP04"],
     remediation="Register a task definition revision with the recommended cpu and memory (sized for the observed "
                 "peak plus 20% headroom), deploy it, and re-check utilisation after a week; review task sizes on "
                 "metrics every quarter.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs", "cloudwatch-metrics"),
 )
 def ecs_service_over_provisioned(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["ecs-service-over-provisioned"])
@@ -69,6 +71,7 @@ def ecs_service_over_provisioned(estate: Estate) -> Iterator[Result]:
                 "in code, alarm on MemoryUtilization well before the task limit, and right-size only once the "
                 "sawtooth is gone.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs", "cloudwatch-metrics"),
 )
 def ecs_service_memory_leak(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["ecs-service-memory-leak"])
@@ -79,12 +82,14 @@ def ecs_service_memory_leak(estate: Estate) -> Iterator[Result]:
     title="RDS instance is over-provisioned for its CPU, memory and connections",
     pillar="cost-optimization",
     focus_area=RIGHT_SIZING,
-    risk="MEDIUM",  # HIGH where more than half of what the instance costs is unused capacity
+    risk="MEDIUM",
+    risk_up_to="HIGH",  # where more than half of what the instance costs is unused capacity
     best_practices=["COST06-BP02"],
     remediation="Move the instance to the recommended smaller class of its family in a maintenance window (a "
                 "Multi-AZ instance fails over instead of going down) and watch CPU, FreeableMemory and "
                 "connections for a week afterwards.",
     resource_types=[RDS_INSTANCE],
+    needs=("rds", "cloudwatch-metrics"),
 )
 def rds_instance_over_provisioned(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["rds-instance-over-provisioned"])
@@ -100,6 +105,7 @@ def rds_instance_over_provisioned(estate: Estate) -> Iterator[Result]:
     remediation="Add capacity where the saturation is: a larger task, instance or node size, or more of them "
                 "behind autoscaling; then find what drives the load so the next peak is planned for.",
     resource_types=[ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER],
+    needs=("ecs", "rds", "ec2", "elasticache", "cloudwatch-metrics"),
 )
 def resource_under_provisioned(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["resource-under-provisioned"])
@@ -116,6 +122,7 @@ def resource_under_provisioned(estate: Estate) -> Iterator[Result]:
                 "with a minimum that keeps it available and a maximum above the busiest hour, so the quiet hours "
                 "run fewer tasks.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs", "cloudwatch-metrics"),
 )
 def ecs_service_load_varies_capacity_fixed(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["ecs-service-load-varies-capacity-fixed"])
@@ -131,6 +138,7 @@ def ecs_service_load_varies_capacity_fixed(estate: Estate) -> Iterator[Result]:
     remediation="Confirm with the owner that nothing uses it, then stop or delete it (after a final snapshot of any "
                 "data); if it must exist, scale it to zero outside the hours it is needed.",
     resource_types=[ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER],
+    needs=("ecs", "rds", "ec2", "elasticache", "cloudwatch-metrics"),
 )
 def resource_idle(estate: Estate) -> Iterator[Result]:
     yield from _results(estate, ANALYSIS_OF_CHECK["resource-idle"])

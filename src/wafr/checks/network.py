@@ -169,6 +169,7 @@ def _source(rule: dict[str, Any]) -> str | None:
                 "services through a load balancer and reach hosts for administration through Client VPN or "
                 "Systems Manager Session Manager instead of a public address.",
     resource_types=[INSTANCE, ENI],
+    needs=("ec2", "vpc"),
 )
 def workload_public_ip(estate: Estate) -> Iterator[Result]:
     for instance in estate.of_type(INSTANCE):
@@ -201,6 +202,7 @@ def workload_public_ip(estate: Estate) -> Iterator[Result]:
     remediation="Place instances, tasks and databases in private subnets (no route to the internet gateway, "
                 "outbound through a NAT gateway) and keep public subnets for load balancers and NAT gateways only.",
     resource_types=[INSTANCE, ENI],
+    needs=("ec2", "vpc"),
 )
 def workload_in_public_subnet(estate: Estate) -> Iterator[Result]:
     nats = nat_interfaces(estate)
@@ -260,6 +262,7 @@ def _reachable_workloads(estate: Estate) -> dict[tuple[str, str], list[str]]:
                 "or Systems Manager Session Manager) - then remove the public IPs and move the workloads to private "
                 "subnets.",
     resource_types=[ACCOUNT_TYPE, CLIENT_VPN, VPN_GATEWAY],
+    needs=("ec2", "vpc", "client-vpn", "ecs", "rds"),
 )
 def no_private_admin_path(estate: Estate) -> Iterator[Result]:
     reachable = _reachable_workloads(estate)
@@ -322,6 +325,8 @@ def _sweep(ranges: list[_Range]) -> Iterator[tuple[_Range, _Range]]:
                 "be peered or joined through a transit gateway later; re-create overlapping VPCs with new ranges "
                 "as their workloads move.",
     resource_types=[VPC],
+    needs=("vpc", "transit-gateway"),
+    risk_up_to="HIGH",  # ranges that are already joined (peering, transit gateway) cannot route: HIGH
 )
 def vpc_cidr_overlap(estate: Estate) -> Iterator[Result]:
     vpcs = estate.of_type(VPC)
@@ -411,6 +416,7 @@ def _gateway_members(estate: Estate) -> dict[str, set[str]]:
     remediation="Rename the resources (in the CDK/CloudFormation code, e.g. the VPC construct id) so their names "
                 "carry the environment they serve, and tag every resource with Environment from the stack.",
     resource_types=[VPC, SUBNET, NAT_GATEWAY, ROUTE_TABLE, SECURITY_GROUP, INTERNET_GATEWAY],
+    needs=("vpc", "ec2"),
 )
 def name_contradicts_environment(estate: Estate) -> Iterator[Result]:
     for resource in estate.of_type(VPC):
@@ -466,6 +472,7 @@ def _judge_name(resource: Resource, env: str, why: str, skip_stack: bool) -> Ite
                 "security group, and allow traffic between them by referencing the caller's group in the callee's "
                 "ingress rules.",
     resource_types=[SECURITY_GROUP],
+    needs=("ec2", "ecs", "rds", "elasticache", "lambda", "elbv2", "client-vpn"),
 )
 def security_group_shared(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(SECURITY_GROUP):
@@ -500,6 +507,7 @@ def _component_label(estate: Estate, kind: str, ident: str, member: Resource) ->
     remediation="Replace ingress rules from private CIDR ranges with rules that reference the security group of "
                 "the component that calls this one, so only that component can connect.",
     resource_types=[SECURITY_GROUP],
+    needs=("ec2", "vpc"),
 )
 def security_group_cidr_rules(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(SECURITY_GROUP):
@@ -545,6 +553,7 @@ def _private_cidr(cidr: str | None) -> ipaddress.IPv4Network | None:
                 "through Client VPN or Session Manager and let only the application's security group reach the "
                 "database.",
     resource_types=[SECURITY_GROUP],
+    needs=("ec2",),
 )
 def security_group_admin_ports(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(SECURITY_GROUP):
@@ -587,6 +596,7 @@ def _admin_ports(rule: dict[str, Any]) -> list[str]:
     remediation="Add an HTTPS listener with an ACM certificate and a current TLS policy, and change the HTTP "
                 "listener's default action to a permanent redirect to HTTPS.",
     resource_types=[LOAD_BALANCER],
+    needs=("elbv2",),
 )
 def load_balancer_without_https(estate: Estate) -> Iterator[Result]:
     for lb in estate.of_type(LOAD_BALANCER):
@@ -631,6 +641,7 @@ VOLUME_RISK = by_environment(prod="HIGH")
     remediation="Snapshot the volume, copy the snapshot with encryption (KMS key), create a volume from it and swap "
                 "it in; turn on EBS encryption by default so new volumes are encrypted.",
     resource_types=[VOLUME],
+    needs=("ec2",),
 )
 def ebs_volume_not_encrypted(estate: Estate) -> Iterator[Result]:
     for volume in estate.of_type(VOLUME):
@@ -657,6 +668,7 @@ def ebs_volume_not_encrypted(estate: Estate) -> Iterator[Result]:
     remediation="Turn on EBS encryption by default in every region (EC2 settings, or `aws ec2 "
                 "enable-ebs-encryption-by-default`) so every new volume and snapshot copy is encrypted.",
     resource_types=[EBS_DEFAULT],
+    needs=("ec2",),
 )
 def ebs_encryption_by_default(estate: Estate) -> Iterator[Result]:
     for setting in estate.of_type(EBS_DEFAULT):
@@ -681,6 +693,7 @@ def ebs_encryption_by_default(estate: Estate) -> Iterator[Result]:
     remediation="Enable VPC flow logs (to CloudWatch Logs or S3) on every VPC that carries workloads, so "
                 "connections can be investigated after an incident.",
     resource_types=[VPC],
+    needs=("vpc", "ec2"),
 )
 def vpc_flow_logs_missing(estate: Estate) -> Iterator[Result]:
     for vpc in estate.of_type(VPC):

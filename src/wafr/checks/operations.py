@@ -25,6 +25,7 @@ RUNBOOK_TYPES = ("Automation", "Command")
                 "service, and enable automatic rollback on deployment failure for every CodeDeploy deployment group, "
                 "so a failing release returns to the last working version without anyone acting.",
     resource_types=[ECS_SERVICE, DEPLOYMENT_GROUP],
+    needs=("ecs", "codedeploy"),
 )
 def deployment_without_automatic_rollback(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -124,6 +125,7 @@ def alarms_on(index: AlarmIndex, resource: Resource) -> list[Resource]:
                 "CPU and memory, healthy hosts, database connections and storage) with an SNS, incident or chat "
                 "action, so someone is told before customers notice.",
     resource_types=[ECS_SERVICE, DB_INSTANCE, LOAD_BALANCER],
+    needs=("ecs", "rds", "elbv2", "cloudwatch"),
 )
 def production_resource_without_alarms(estate: Estate) -> Iterator[Result]:
     index = index_alarms(estate)
@@ -157,6 +159,7 @@ def production_resource_without_alarms(estate: Estate) -> Iterator[Result]:
                 "rotate a credential) as Systems Manager Automation runbooks, so they run the same way every time "
                 "and can be triggered from alarms or incidents.",
     resource_types=[SSM_DOCUMENT],
+    needs=("ssm",),
 )
 def no_runbooks_as_ssm_documents(estate: Estate) -> Iterator[Result]:
     runbooks: dict[str, list[Resource]] = {}
@@ -196,6 +199,7 @@ def container_insights(cluster: Resource) -> str:
     remediation="Enable Container Insights (enhanced observability where available) on the cluster, so task- and "
                 "service-level CPU, memory, network and restart metrics are there to analyse.",
     resource_types=[ECS_CLUSTER],
+    needs=("ecs",),
 )
 def ecs_cluster_without_container_insights(estate: Estate) -> Iterator[Result]:
     for cluster in estate.of_type(ECS_CLUSTER):

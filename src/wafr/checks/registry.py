@@ -15,9 +15,7 @@ from wafr.framework import load as load_framework
 if TYPE_CHECKING:
     from wafr.estate import Estate, Resource
 
-FAIL, PASS, NOT_ASSESSED, SUPPRESSED = "FAIL", "PASS", "NOT_ASSESSED", "SUPPRESSED"
-RISKS = ("HIGH", "MEDIUM", "LOW")
-ENVIRONMENTS = ("prod", "staging", "dev", "unknown")
+from wafr.vocabulary import ENVIRONMENTS, FAIL, NOT_ASSESSED, PASS, RISKS, SUPPRESSED  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -63,9 +61,28 @@ class Check:
     remediation: str
     resource_types: tuple[str, ...]
     fn: CheckFn = field(repr=False)
+    # The reads a verdict rests on, as coverage names ("ec2", "cloudwatch-metrics"): where one of them is
+    # missing, the runner reports the check NOT_ASSESSED there and withholds its passes (see wafr.gaps).
+    needs: tuple[str, ...] = ()
+    # A result may raise its risk above the environment's (the evidence warrants it) up to this, and no further.
+    risk_up_to: str | None = None
 
     def risk_for(self, environment: str) -> str:
         return self.risk.get(environment, self.risk["unknown"])
+
+    @property
+    def highest_risk(self) -> str:
+        """The highest risk a finding of this check can carry: what the catalog promises."""
+        declared = [*self.risk.values(), *([self.risk_up_to] if self.risk_up_to else [])]
+        return min(declared, key=RISKS.index)  # RISKS runs from the highest
+
+    def risk_of(self, result: Result, environment: str) -> str:
+        """The finding's risk: the result's override, else the environment's; never above ``highest_risk``."""
+        risk = result.risk or self.risk_for(environment)
+        if RISKS.index(risk) < RISKS.index(self.highest_risk):
+            raise ValueError(f"check {self.id}: a result's risk {risk} is above the highest it declares "
+                             f"({self.highest_risk}); declare risk_up_to")
+        return risk
 
     def run(self, estate: "Estate") -> Iterable[Result]:
         return self.fn(estate)
@@ -84,8 +101,11 @@ def check(
     best_practices: Iterable[str],
     remediation: str,
     resource_types: Iterable[str] = (),
+    needs: Iterable[str] = (),
+    risk_up_to: str | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a check. Best-practice IDs must exist in the framework taxonomy."""
+    """Register a check. Best-practice IDs must exist in the framework taxonomy; ``needs`` names the
+    collectors (coverage services) whose data the verdict reads."""
     risk_map = by_environment(risk, risk, risk, risk) if isinstance(risk, str) else dict(risk)
     bps = tuple(best_practices)
     framework = load_framework()
@@ -96,13 +116,16 @@ def check(
         raise ValueError(f"check {id}: unknown pillar {pillar!r}")
     if set(risk_map) != set(ENVIRONMENTS) or not set(risk_map.values()) <= set(RISKS):
         raise ValueError(f"check {id}: risk must name {ENVIRONMENTS} with one of {RISKS}")
+    if risk_up_to is not None and risk_up_to not in RISKS:
+        raise ValueError(f"check {id}: risk_up_to must be one of {RISKS}")
 
     def register(fn: CheckFn) -> CheckFn:
         if id in CHECKS:
             raise ValueError(f"check {id!r} registered twice")
         CHECKS[id] = Check(id=id, title=title, pillar=pillar, focus_area=focus_area, risk=risk_map,
                            best_practices=bps, remediation=remediation,
-                           resource_types=tuple(resource_types), fn=fn)
+                           resource_types=tuple(resource_types), fn=fn, needs=tuple(dict.fromkeys(needs)),
+                           risk_up_to=risk_up_to)
         return fn
 
     return register

@@ -124,6 +124,7 @@ def backup_copies(plan: Resource, stores: list[Resource]) -> list[str]:
                 "tables, S3 Cross-Region Replication, and AWS Backup copy actions to a vault in another Region; keep "
                 "the infrastructure as code so the services can be deployed there too.",
     resource_types=[ACCOUNT_TYPE],
+    needs=("rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2", "s3"),
 )
 def workload_single_region(estate: Estate) -> Iterator[Result]:
     stores = production(primary_databases(estate) + list(estate.of_type(TABLE)) + list(estate.of_type(BUCKET))

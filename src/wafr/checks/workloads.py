@@ -38,6 +38,7 @@ def is_daemon(service: Resource) -> bool:
     remediation="Run the tasks in private subnets with assignPublicIp DISABLED; reach the internet through a NAT "
                 "gateway or VPC endpoints and take inbound traffic only through a load balancer.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs",),
 )
 def ecs_service_public_ip(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -60,6 +61,7 @@ def ecs_service_public_ip(estate: Estate) -> Iterator[Result]:
     remediation="Give the service subnets in at least two Availability Zones, run at least two tasks, and turn on "
                 "availabilityZoneRebalancing so ECS spreads the tasks again after a zone recovers.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs", "vpc"),
 )
 def ecs_service_single_az(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -116,6 +118,7 @@ def _availability(estate: Estate, service: Resource) -> tuple[list[str], list[st
     remediation="Register the service as an Application Auto Scaling target with a minimum and maximum task count "
                 "and add a target-tracking policy on CPU, memory or requests per target.",
     resource_types=[ECS_SERVICE],
+    needs=("ecs", "application-autoscaling"),
 )
 def ecs_service_without_autoscaling(estate: Estate) -> Iterator[Result]:
     targets = _index_by_resource_id(estate, SCALABLE_TARGET)
@@ -171,6 +174,7 @@ def environment_variables(resource: Resource) -> list[dict[str, Any]]:
                 "from the task definition's secrets or read it at start-up in the function, and rotate the "
                 "values that were exposed.",
     resource_types=[ECS_TASK_DEFINITION, LAMBDA_FUNCTION],
+    needs=("ecs", "lambda"),
 )
 def plaintext_secret_in_environment(estate: Estate) -> Iterator[Result]:
     for resource in estate.of_type(ECS_TASK_DEFINITION, LAMBDA_FUNCTION):
@@ -227,6 +231,7 @@ def review_date(estate: Estate) -> dt.date:
     remediation="Move the function to a supported runtime version (for example the newest Python or Node.js LTS "
                 "runtime), test it, and track AWS's runtime deprecation dates so upgrades are planned.",
     resource_types=[LAMBDA_FUNCTION],
+    needs=("lambda",),
 )
 def lambda_deprecated_runtime(estate: Estate) -> Iterator[Result]:
     today = review_date(estate)

@@ -8,22 +8,7 @@ from importlib import resources
 
 import yaml
 
-PILLAR_SLUGS = {
-    "OPS": "operational-excellence",
-    "SEC": "security",
-    "REL": "reliability",
-    "PERF": "performance-efficiency",
-    "COST": "cost-optimization",
-    "SUS": "sustainability",
-}
-PILLAR_NAMES = {
-    "operational-excellence": "Operational Excellence",
-    "security": "Security",
-    "reliability": "Reliability",
-    "performance-efficiency": "Performance Efficiency",
-    "cost-optimization": "Cost Optimization",
-    "sustainability": "Sustainability",
-}
+from wafr.vocabulary import PILLAR_NAMES, PILLAR_SLUGS  # noqa: E402,F401 (re-exported)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from wafr.errors import WafrError
 from wafr.estate import Coverage, Estate
 from wafr.metrics.catalog import MetricSpec, Target, targets
 from wafr.metrics.series import Window, compact, iso, metric_key
+from wafr.sources.aws.allowlist import METRIC_OPERATIONS as OPERATIONS
 from wafr.sources.aws.errors import classify
 from wafr.sources.aws.guard import ReadOnlyViolation
+from wafr.sources.aws.iam_names import iam_actions
 
-# The IAM actions metric collection needs, for `wafr iam-policy`.
-PERMISSIONS = ("cloudwatch:GetMetricData",)
+# The operations metric collection calls (declared with the scan's allowlist) and their IAM actions.
+PERMISSIONS = iam_actions(OPERATIONS)
 SERVICE = "cloudwatch-metrics"  # the coverage key
 
 MAX_QUERIES_PER_CALL = 500

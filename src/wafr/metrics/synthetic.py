@@ -107,6 +107,10 @@ def scalable_target(service: Resource, low: int, high: int) -> Resource:
                                                    "MinCapacity": low, "MaxCapacity": high})
 
 
+HOLDERS = {"AWS::ECS::Service": "ecs", "AWS::ECS::TaskDefinition": "ecs", "AWS::RDS::DBInstance": "rds",
+           "AWS::EC2::Instance": "ec2", "AWS::ElastiCache::CacheCluster": "elasticache"}
+
+
 def estate_with(resources: list[Resource], series: dict[str, dict[str, list[float | None]]], *,
                 days: float = 14, period: int = 3600, end: dt.datetime | None = None,
                 read: Iterable[str] = ("cloudwatch-metrics", "application-autoscaling")) -> Estate:
@@ -122,7 +126,10 @@ def estate_with(resources: list[Resource], series: dict[str, dict[str, list[floa
                   "values": [None if v is None else compact(v) for v in points]}
             for key, points in metrics.items()}
     regions = sorted({(r.account, r.region) for r in resources})
-    coverage = [Coverage(account, region, service, "assessed") for account, region in regions for service in read]
+    # The services that hold such resources were read too, as in a scan: a service not read is a gap (wafr.gaps).
+    holders = sorted(set(HOLDERS.values()) - set(read))
+    coverage = [Coverage(account, region, service, "assessed") for account, region in regions
+                for service in (*read, *holders)]
     return Estate(resources=list(resources), coverage=coverage,
                   metadata={"accounts": sorted({a for a, _ in regions}), "regions": sorted({r for _, r in regions})},
                   metrics={"window": {**window.to_dict(), "lookback_days": days}, "series": stored})

@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 
 from wafr.errors import WafrError
 
-SCHEMA = "wafr.answers/1"
+from wafr.vocabulary import ANSWER_MET as MET
+from wafr.vocabulary import ANSWER_NOT_APPLICABLE as NOT_APPLICABLE
+from wafr.vocabulary import ANSWER_NOT_MET as NOT_MET
+from wafr.vocabulary import ANSWER_PARTLY as PARTLY
+from wafr.vocabulary import ANSWER_STATUSES as STATUSES
+from wafr.vocabulary import ANSWER_SUGGESTIONS as SUGGESTIONS  # what a scan can suggest
+from wafr.vocabulary import ANSWERS_SCHEMA as SCHEMA
+from wafr.vocabulary import UNANSWERED
 
-MET, PARTLY, NOT_MET, NOT_APPLICABLE, UNANSWERED = "met", "partly", "not-met", "not-applicable", "unanswered"
-STATUSES = (MET, PARTLY, NOT_MET, NOT_APPLICABLE, UNANSWERED)
-SUGGESTIONS = (MET, PARTLY, NOT_MET)  # what a scan can suggest; it never knows a practice does not apply
 UNMET = (PARTLY, NOT_MET)
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Iterable
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape_markup
 from rich.panel import Panel
 from rich.prompt import InvalidResponse, Prompt
 from rich.table import Table
 
+from wafr.control_chars import visible
 from wafr.framework import PILLAR_NAMES
 from wafr.questionnaire.answers import (MET, NOT_APPLICABLE, NOT_MET, PARTLY, UNANSWERED, Answer, AnswersError,
                                         AnswerSheet)
@@ -34,6 +35,11 @@ HELP_TEXT = ("Type one letter, optionally followed by a note: [bold]n no rollbac
              "suggestion shown in brackets. [bold]a[/] asks why the practice does not apply. [bold]s[/] leaves it for "
              "later, [bold]q[/] stops; every answer is already saved and the next run resumes here.")
 RISK_STYLE = {"High": "bold red", "Medium": "yellow", "Low": "green"}
+
+
+def escape(text: str) -> str:
+    """Text from the file or the scan, shown as written: no Rich markup, control characters made visible."""
+    return _escape_markup(visible(text))
 
 
 class AnswerPrompt(Prompt):
@@ -95,7 +101,7 @@ class Walk:
         for line in answer.evidence:
             self.console.print(f"  [cyan]scan:[/] {escape(line)}")
         if answer.suggested:
-            self.console.print(f"  [cyan]the scan suggests[/] [bold]{answer.suggested}[/]")
+            self.console.print(f"  [cyan]the scan suggests[/] [bold]{escape(answer.suggested)}[/]")
 
     def ask_status(self, answer: Answer) -> tuple[str, str]:
         default = KEY_OF.get(answer.suggested, "s")

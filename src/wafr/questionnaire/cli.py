@@ -9,11 +9,13 @@ import typer
 
 from wafr.errors import WafrError
 from wafr.framework import PILLAR_SLUGS
+from wafr.help_text import HelpGroup
 from wafr.questionnaire.questions import CORE_PILLARS, OPTIONAL_PILLARS
-from wafr.terminal import console, user_errors
+from wafr.terminal import console, safe, user_errors
 
 questions_app = typer.Typer(
     name="questions",
+    cls=HelpGroup,
     help="The questionnaire: the Well-Architected questions no API can answer, pre-filled from the scan.",
     no_args_is_help=True,
     add_completion=False,
@@ -79,10 +81,10 @@ def init(
         findings = evaluate(estate)
         source = f"{snapshot_path.name}: account(s) {', '.join(estate.accounts)}; region(s) {', '.join(estate.regions)}"
     sheet = prefill(findings, pillars=pillars, workload=workload, source=source, keep=keep)
-    save(sheet, output)
+    save(sheet, output, keep_comments=not force)  # --update keeps the team's comments; --force starts over
     suggested = sum(1 for a in sheet.answers.values() if a.suggested)
-    console.print(f"Wrote {output}: {len(sheet.answers)} best practices, {sheet.answered} answered, "
-                  f"{suggested} with a suggestion from the scan. Next: wafr questions ask {output}", highlight=False)
+    console.print(safe(f"Wrote {output}: {len(sheet.answers)} best practices, {sheet.answered} answered, "
+                       f"{suggested} with a suggestion from the scan. Next: wafr questions ask {output}"))
 
 
 @questions_app.command()

@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from pydantic import ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wafr.questionnaire.answers import SCHEMA, STATUSES, Answer, AnswersError, AnswerSheet
 from wafr.questionnaire.questions import QuestionSet
 from wafr.questionnaire.questions import load as load_questions
+from wafr.schemas import location
 
 TOP_KEYS = ("schema", "framework_edition", "workload", "prefilled_from", "answers")
 ENTRY_KEYS = ("status", "reason", "suggested", "owner", "note")
@@ -32,7 +34,9 @@ class _Reader:
 
     def error(self, node: Node | None, key: str, problem: str) -> AnswersError:
         where = f", line {node.start_mark.line + 1}" if node is not None else ""
-        return AnswersError(f"{self.origin}{where}, {key}: {problem}")
+        # One line, whatever the file's keys hold: a quoted key may carry a line break.
+        text = f"{self.origin}{where}, {key}: {problem}".replace("\r", "\\r").replace("\n", "\\n")
+        return AnswersError(text)
 
     def scalar(self, node: Node, key: str) -> str:
         if not isinstance(node, ScalarNode):
@@ -90,9 +94,62 @@ class _Reader:
         hint = f" (did you mean {close[0]}?)" if close else ""
         return self.error(key_node, f"answers.{bp_id}", f"unknown best practice ID{hint}")
 
+    # -- the schema (wafr.schemas.answers), checked on the text as written, before the meaning ---------------
+    def plain(self, node: Node, seen: set[int]) -> object:
+        """The node as plain data, every scalar as its text (null when nothing is written)."""
+        if isinstance(node, ScalarNode):
+            return None if node.tag == NULL_TAG else str(node.value).strip()
+        if id(node) in seen:  # an alias of a list or mapping: never expanded, so a YAML bomb stays small
+            raise self.error(node, "top level", "anchors and aliases of lists or mappings are not supported")
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            return [self.plain(item, seen) for item in node.value]
+        if isinstance(node, MappingNode):
+            # Duplicate keys keep the last here; the walk below reports them with both lines.
+            return {self.key_text(k): self.plain(v, seen) for k, v in node.value}
+        raise self.error(node, "top level", "unreadable YAML node")
+
+    def key_text(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise self.error(node, "top level", "a key must be a single value, not a list or mapping")
+        return "" if node.tag == NULL_TAG else str(node.value).strip()
+
+    def node_at(self, root: Node, loc: tuple, at_key: bool) -> Node:
+        """The node a schema error points at: the deepest node on the path (its key, with ``at_key``)."""
+        node = root
+        for i, part in enumerate(loc):
+            if isinstance(node, MappingNode):
+                pair = next(((k, v) for k, v in reversed(node.value)
+                             if isinstance(k, ScalarNode) and self.key_text(k) == str(part)), None)
+                if pair is None:
+                    return node
+                node = pair[0] if at_key and i == len(loc) - 1 else pair[1]
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                return node
+        return node
+
+    def validate(self, root: Node) -> None:
+        from wafr.schemas.answers import AnswersDoc, problem
+
+        if isinstance(root, MappingNode):  # another version of the file: say so before anything else
+            for key_node, value_node in root.value:
+                if self.key_text(key_node) == "schema" and isinstance(value_node, ScalarNode) \
+                        and self.scalar(value_node, "schema") != SCHEMA:
+                    raise self.error(value_node, "schema", f"is {self.scalar(value_node, 'schema')[:80]!r}; "
+                                                           f"this wafr reads {SCHEMA!r}")
+        try:
+            AnswersDoc.model_validate(self.plain(root, set()))
+        except ValidationError as invalid:
+            first = invalid.errors(include_url=False)[0]
+            node = self.node_at(root, first["loc"], at_key=first["type"] == "extra_forbidden")
+            raise self.error(node, location(first["loc"]), problem(first)) from None
+
     def sheet(self, root: Node | None) -> AnswerSheet:
         if root is None:
             raise self.error(None, "top level", "the file is empty")
+        self.validate(root)
         top = self.mapping(root, "top level", TOP_KEYS)
         for required in ("schema", "framework_edition", "answers"):
             if required not in top:
@@ -128,9 +185,14 @@ def parse(text: str, origin: str = "answers", questions: QuestionSet | None = No
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""
         raise AnswersError(f"{origin}{line}: not valid YAML: {error.problem or error.context}") from None
-    except yaml.YAMLError as error:
-        raise AnswersError(f"{origin}: not valid YAML: {error}") from None
-    return reader.sheet(root)
+    except yaml.YAMLError as error:  # e.g. a control character: PyYAML's message spans lines
+        raise AnswersError(f"{origin}: not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise AnswersError(f"{origin}: not valid YAML: nested too deeply") from None
+    try:
+        return reader.sheet(root)
+    except RecursionError:
+        raise AnswersError(f"{origin}: nested too deeply for an answers file") from None
 
 
 def read(path: Path, questions: QuestionSet | None = None) -> AnswerSheet:

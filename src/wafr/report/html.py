@@ -7,8 +7,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from wafr.control_chars import visible
 from wafr.framework import PILLAR_NAMES
-from wafr.report import series_svg, svg
+from wafr.report import series_svg, svg, trend_svg
 from wafr.review.model import RISK_LABELS, Review
 
 TEMPLATE = "report.html.j2"
@@ -29,10 +30,13 @@ def environment() -> Environment:
                        pillar_name=lambda p: PILLAR_NAMES.get(p, p))
     env.filters.update(usd=lambda amount: f"${amount:,.0f}" if amount >= 100 else f"${amount:,.2f}")
     env.globals.update(risk_chart=svg.risk_per_pillar, metric_chart=series_svg.line_chart)
+    env.globals.update(trend_chart=trend_svg.trend_per_pillar)
     return env
 
 
 def render(review: Review) -> str:
     """The whole report as one HTML document: inline CSS and SVG, no scripts, no external requests."""
     focus_titles = {fa.key: fa.title for fa in review.all_focus_areas()}
-    return environment().get_template(TEMPLATE).render(review=review, focus_titles=focus_titles)
+    html = environment().get_template(TEMPLATE).render(review=review, focus_titles=focus_titles)
+    # Autoescape stops markup, not control characters: an account string's ESC or bidi override is shown as text.
+    return visible(html)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
+from wafr.control_chars import visible
 from wafr.framework import PILLAR_NAMES
-from wafr.report import markdown_metrics
+from wafr.markdown_text import code, gh_anchor, risk, table, text  # noqa: F401 (gh_anchor: the report's anchors)
+from wafr.report import markdown_acceptances, markdown_metrics, markdown_since
 from wafr.review.model import (
-    RISK_LABELS,
     BestPracticeAssessment,
     Bullet,
     Coverage,
@@ -20,37 +19,6 @@ from wafr.review.model import (
 )
 
 EVIDENCE_LINES = 12
-_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-_SPACE = re.compile(r"\s+")
-
-
-# -- escaping --------------------------------------------------------------------------------------------
-def text(value: object) -> str:
-    """Plain text that Markdown shows as written: no emphasis, links, HTML or table breaks."""
-    s = _SPACE.sub(" ", str(value))  # a line break in an account string must not end a list item or table row
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", s)
-
-
-def code(value: object, cell: bool = False) -> str:
-    """An inline code span that holds any string, backticks included; in a table cell pipes are escaped too."""
-    s = _SPACE.sub(" ", str(value))
-    longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
-    fence = "`" * (longest + 1)
-    if s.startswith("`") or s.endswith("`") or (s.startswith(" ") and s.endswith(" ")):
-        s = f" {s} "
-    if cell:
-        s = s.replace("|", "\\|")  # GFM splits cells on pipes even inside code spans unless escaped
-    return f"{fence}{s}{fence}" if s else "` `"
-
-
-def risk(value: str) -> str:
-    return f"**{RISK_LABELS.get(value, value.title())}**"
-
-
-def gh_anchor(heading: str) -> str:
-    """The anchor GitHub gives a heading of ours."""
-    return "#" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
 def phrase(segments: list[Segment], cell: bool = False) -> str:
@@ -68,13 +36,6 @@ def phrase(segments: list[Segment], cell: bool = False) -> str:
 def names(values: list[str], limit: int, cell: bool = False) -> str:
     shown = ", ".join(code(v, cell) for v in values[:limit])
     return shown + (f" _and {len(values) - limit} more_" if len(values) > limit else "")
-
-
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A GFM table from cells that are already escaped."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines + [""]
 
 
 # -- sections --------------------------------------------------------------------------------------------
@@ -101,7 +62,9 @@ SECTIONS = ("Summary findings", "Best practice improvements: project list", "Pro
 
 
 def _agenda(review: Review) -> list[str]:
-    entries = [SECTIONS[0], *(_pillar_heading(p) for p in review.pillars), *SECTIONS[1:]]
+    entries = [SECTIONS[0], *([markdown_since.HEADING] if review.since_last else []),
+               *(_pillar_heading(p) for p in review.pillars), *SECTIONS[1:3],
+               *([markdown_acceptances.HEADING] if review.accepted_risks else []), *SECTIONS[3:]]
     return ["## Agenda", "", *(f"{i}. [{text(e)}]({gh_anchor(e)})" for i, e in enumerate(entries, 1)), ""]
 
 
@@ -299,8 +262,9 @@ def _coverage(review: Review) -> list[str]:
     c = review.coverage
     lines = [f"## {SECTIONS[4]}", "", _coverage_line(c), ""]
     if c.gaps:
-        lines += table(["Service", "Account", "Region", "Status", "Why"],
-                       [[text(g.service), code(g.account, cell=True), text(g.region), text(g.status), text(g.detail)]
+        lines += table(["Service", "Account", "Region", "Status", "Why", "Checks not assessed"],
+                       [[text(g.service), code(g.account, cell=True), text(g.region), text(g.status), text(g.detail),
+                         ", ".join(code(check, cell=True) for check in g.checks_not_assessed) or "none"]
                         for g in c.gaps])
     if review.questionnaire and review.questionnaire.unanswered:
         lines += _unanswered(review.questionnaire)
@@ -316,11 +280,13 @@ def _coverage(review: Review) -> list[str]:
 
 def render(review: Review) -> str:
     """The whole review as one Markdown document."""
-    lines = [*_cover(review), *_agenda(review), *_summary(review)]
+    lines = [*_cover(review), *_agenda(review), *_summary(review), *markdown_since.section(review)]
     for pillar in review.pillars:
         lines += _pillar(pillar)
     footer = (f"_Written by wafr {text(review.tool.get('version', ''))} ({text(review.schema)}) from the account's "
               "own configuration; the same review is in review.json._")
-    lines += [*_projects(review), *markdown_metrics.section(review), *_roadmap(review), *_assessments(review),
+    lines += [*_projects(review), *markdown_metrics.section(review), *_roadmap(review),
+              *markdown_acceptances.section(review), *_assessments(review),
               *_coverage(review), "---", "", footer, ""]
-    return "\n".join(lines)
+    # The net under text() and code(): no control character reaches the file, whichever section wrote it.
+    return visible("\n".join(lines))

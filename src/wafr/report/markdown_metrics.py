@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from wafr.markdown_text import code, risk, table, text
 from wafr.review.model import Review
 from wafr.review.savings import SeriesChart
 
@@ -27,8 +28,6 @@ def sparkline(chart: SeriesChart, width: int = SPARK_WIDTH) -> str:
 
 
 def section(review: Review) -> list[str]:
-    from wafr.report.markdown import code, risk, table, text
-
     evidence = review.metric_evidence
     if evidence is None:
         return []

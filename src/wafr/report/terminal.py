@@ -9,9 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from wafr.control_chars import visible
 from wafr.estate import Estate
 from wafr.findings import RISK_ORDER, Finding
 from wafr.framework import PILLAR_NAMES
+from wafr.terminal import safe
 
 PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 RISK_STYLE = {"HIGH": "bold red", "MEDIUM": "yellow", "LOW": "cyan"}
@@ -52,9 +54,9 @@ def _top_risks(findings: list[Finding], limit: int = 5) -> Table:
         # Name the resources at the worst risk: a dev service must not headline a HIGH production risk.
         at_worst = sorted({f.resource["name"] for f in group if f.risk == worst.risk})
         names = ", ".join(at_worst[:3]) + (f" (+{len(at_worst) - 3})" if len(at_worst) > 3 else "")
-        # Account-supplied names go in as Text, never as markup.
+        # Account-supplied names go in as Text, never as markup, with their control characters made visible.
         table.add_row(Text(worst.risk, style=RISK_STYLE[worst.risk]), PILLAR_NAMES[worst.pillar],
-                      Text(f"{worst.title}: {names}"), f"{len(at_worst)} of {len(group)}")
+                      safe(f"{worst.title}: {names}"), f"{len(at_worst)} of {len(group)}")
     return table
 
 
@@ -70,9 +72,11 @@ def print_summary(console: Console, estate: Estate, findings: list[Finding], fil
         line.append(" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")", style="yellow")
     console.print(line)
     for gap in gaps[:5]:
-        console.print(Text(f"  not assessed: {gap.service} in {gap.account}/{gap.region}: {gap.status} {gap.detail}"[:160],
-                           style="dim"))
+        shown = visible(f"  not assessed: {gap.service} in {gap.account}/{gap.region}: {gap.status} {gap.detail}")
+        console.print(Text(shown[:160], style="dim"))
     if len(gaps) > 5:
         console.print(Text(f"  … and {len(gaps) - 5} more, listed in findings.json under coverage", style="dim"))
+    for note in estate.metadata.get("notes") or []:
+        console.print(safe(f"Note: {note}", style="yellow"))
     for path in files:
-        console.print(Text(f"Wrote {path}"))
+        console.print(safe(f"Wrote {path}"))

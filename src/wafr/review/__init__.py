@@ -24,6 +24,7 @@ from wafr.review.roadmap import build_roadmap
 from wafr.review.summary import build_coverage, build_summary
 
 if TYPE_CHECKING:
+    from wafr.history.views import Baseline
     from wafr.questionnaire.answers import AnswerSheet
 
 __all__ = ["SCHEMA", "Review", "build_review", "review_of_estate", "review_of_findings_document"]
@@ -37,7 +38,7 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
     pillars = build_pillars(findings, catalog)
     answered = None
     if answers is not None:  # the process focus areas and assessments from both kinds of evidence
-        from wafr.questionnaire.review_answers import add_answers
+        from wafr.review.answers import add_answers
 
         answered = add_answers(pillars, findings, answers, catalog, framework)
     projects = build_projects(pillars, catalog)
@@ -51,11 +52,12 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
         projects=projects,
         roadmap=build_roadmap(pillars, projects, findings, [c for c in coverage if c.status != "assessed"], catalog),
         assessments=answered.assessments if answered else build_assessments(findings, framework, catalog.pillars),
-        coverage=build_coverage(coverage, pillars),
+        coverage=build_coverage(coverage, pillars, findings),
         questionnaire=answered.questionnaire if answered else None,
+        findings=list(findings),
     )
     if answered:
-        from wafr.questionnaire.review_answers import add_gap_item
+        from wafr.review.answers import add_gap_item
 
         add_gap_item(review.roadmap, answered.questionnaire)
     review.summary.accounts = build_accounts(list(scope.get("accounts", [])), findings, coverage, pillars)
@@ -63,12 +65,18 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
 
 
 def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str | None = None,
-                     answers: AnswerSheet | None = None) -> Review:
+                     answers: AnswerSheet | None = None, baseline: Baseline | None = None) -> Review:
     coverage = [CoverageEntry(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
                 for c in estate.coverage]
     scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
     review = build_review(findings, coverage, scope, generated_at, answers)
     review.metric_evidence = savings.build(estate, findings, review)  # the series live in the estate only
+    if baseline is not None:  # the previous milestone of the same accounts and regions (wafr.history)
+        from wafr.review.roadmap import add_progress_item
+        from wafr.review.since_last import build_since_last
+
+        review.since_last = build_since_last(review, findings, baseline)
+        add_progress_item(review.roadmap, review.since_last)
     return review
 
 

@@ -9,22 +9,15 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Union
 
+from wafr.findings import Finding
 from wafr.review.savings import MetricEvidence
+from wafr.review.since_last import SinceLast
 
 SCHEMA = "wafr.review/1"
 RESOURCES = "{resources}"
-RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2, "NOT_ASSESSED": 3, "NONE": 4}
-RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NOT_ASSESSED": "Not assessed", "NONE": "None"}
-
-
-def worst(risks: Iterable[str]) -> str:
-    """The highest of some risks (HIGH before MEDIUM before LOW)."""
-    return min(risks, key=lambda r: RISK_ORDER.get(r, 9))
-
-
-# Best-practice statuses, as the WA Tool would read them.
-MET, NOT_MET, PARTLY, NOT_ASSESSED = "met", "not met", "partly", "not assessed"
-NOT_APPLICABLE = "not applicable"  # only a team's answer can say so
+# Best-practice statuses are the review's NOT_ASSESSED here ("not assessed"); a finding's is wafr.vocabulary's.
+from wafr.vocabulary import BP_NOT_ASSESSED as NOT_ASSESSED  # noqa: E402
+from wafr.vocabulary import MET, NOT_APPLICABLE, NOT_MET, PARTLY, RISK_LABELS, RISK_ORDER, worst  # noqa: E402,F401
 
 
 @dataclass
@@ -245,6 +238,7 @@ class CoverageEntry:
     service: str
     status: str
     detail: str
+    checks_not_assessed: list[str] = field(default_factory=list)  # what the gap cost: check ids (wafr.gaps)
 
 
 @dataclass
@@ -305,6 +299,41 @@ class AccountSummary:
 
 
 @dataclass
+class AcceptedFinding:
+    """A finding an acceptance selects: what failed, where."""
+
+    id: str
+    check_id: str
+    title: str
+    risk: str
+    resource: str  # the resource's name (or id)
+    account: str
+    region: str
+
+
+@dataclass
+class RiskAcceptance:
+    """One entry of acceptances.yaml as the review shows it."""
+
+    match: dict[str, str]  # selector key -> value (check, best_practice, resource, account, environment)
+    reason: str
+    owner: str
+    expires: str  # ISO date
+    ticket: str
+    findings: list[AcceptedFinding]  # accepted: the suppressed findings; expired: the findings it no longer covers
+
+
+@dataclass
+class AcceptedRisks:
+    """The review's accepted-risks section: accepted, expired (their findings count again) and stale entries."""
+
+    source: str  # the acceptances file
+    accepted: list[RiskAcceptance]
+    expired: list[RiskAcceptance]
+    stale: list[RiskAcceptance]
+
+
+@dataclass
 class Summary:
     pillars: list[PillarSummary]
     top_risks: list[TopRisk]
@@ -326,6 +355,10 @@ class Review:
     schema: str = SCHEMA
     questionnaire: Questionnaire | None = None  # only when the review was built with an answers file
     metric_evidence: MetricEvidence | None = None  # savings and series of metric findings (wafr.review.savings)
+    accepted_risks: AcceptedRisks | None = None  # only when an acceptances file was applied (wafr.acceptances)
+    since_last: SinceLast | None = None  # what changed since the previous milestone (wafr.review.since_last)
+    # Every check result (PASS too), for the per-result formats (OCSF, ASFF, CSV); empty in older review.json files.
+    findings: list[Finding] = field(default_factory=list)
 
     def focus_area(self, key: str) -> FocusArea | None:
         return next((fa for fa in self.all_focus_areas() if fa.key == key), None)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from wafr.findings import Finding
 from wafr.review.catalog import Catalog
 from wafr.review.model import CoverageEntry, FocusArea, PillarReview, Project, RoadmapItem, RoadmapPhase
+
+if TYPE_CHECKING:
+    from wafr.review.since_last import SinceLast
 
 
 def _area_items(areas: list[FocusArea], risk: str, catalog: Catalog) -> list[RoadmapItem]:
@@ -63,3 +67,20 @@ def build_roadmap(pillars: list[PillarReview], projects: list[Project], findings
             items = _reevaluation(areas, projects, findings, gaps, catalog)
         phases.append(RoadmapPhase(key=spec.key, months=spec.months, label=spec.label, title=spec.title, items=items))
     return phases
+
+
+def add_progress_item(roadmap: list[RoadmapPhase], since: SinceLast) -> None:
+    """The re-evaluation says how far the previous review's projects got, before the closing re-scan."""
+    if not roadmap or not any(p.findings for p in since.projects):
+        return
+    parts = []
+    for p in since.projects:
+        if not p.findings:
+            continue
+        unseen = f", {p.no_longer_assessed} no longer assessed" if p.no_longer_assessed else ""
+        parts.append(f"{p.letter} {p.title}: {p.resolved} of {p.findings} findings resolved{unseen}")
+    text = (f"Progress on the previous review's projects (milestone {since.previous_milestone}, "
+            f"{since.previous_at[:10]}): " + "; ".join(parts))
+    phase = roadmap[-1]
+    phase.items.insert(max(len(phase.items) - 1, 0), RoadmapItem(text=text, risk="", projects=[], focus_areas=[],
+                                                                 finding_ids=[]))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
+from wafr.checks.registry import NOT_ASSESSED, all_checks
 from wafr.findings import Finding
+from wafr.gaps import GAP_STATUSES
 from wafr.review.model import (
     RISK_ORDER,
     Coverage,
@@ -47,10 +50,21 @@ def build_summary(pillars: list[PillarReview], findings: list[Finding]) -> Summa
     return Summary(pillars=[_pillar_summary(p, findings) for p in pillars], top_risks=top_risks(pillars))
 
 
-def build_coverage(entries: list[CoverageEntry], pillars: list[PillarReview]) -> Coverage:
-    """Every read that did not happen and every check that could not judge, so nobody reads a gap as a pass."""
-    gaps = sorted((e for e in entries if e.status != "assessed"),
+def build_coverage(entries: list[CoverageEntry], pillars: list[PillarReview],
+                   findings: list[Finding] | None = None) -> Coverage:
+    """Every read that did not happen (with the checks it cost) and every check that could not judge, so nobody
+    reads a gap as a pass."""
+    gaps = sorted((_with_cost(e, findings or []) for e in entries if e.status != "assessed"),
                   key=lambda e: (e.status, e.service, e.account, e.region))
     unassessed: list[UnassessedCheck] = [u for p in pillars for fa in p.focus_areas for u in fa.unassessed]
     return Coverage(assessed=sum(1 for e in entries if e.status == "assessed"), total=len(entries), gaps=gaps,
                     unassessed_checks=unassessed)
+
+
+def _with_cost(entry: CoverageEntry, findings: list[Finding]) -> CoverageEntry:
+    """The gap with the checks it cost: those that need the service and were not assessed in its account."""
+    if entry.status not in GAP_STATUSES:
+        return entry
+    unassessed = {f.check_id for f in findings if f.status == NOT_ASSESSED and f.resource["account"] == entry.account}
+    cost = sorted(c.id for c in all_checks().values() if entry.service in c.needs and c.id in unassessed)
+    return dataclasses.replace(entry, checks_not_assessed=cost)

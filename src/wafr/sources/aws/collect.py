@@ -18,13 +18,15 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from wafr import __version__
+from wafr.errors import WafrError
 from wafr.estate import GLOBAL, Coverage, Estate, Resource
 from wafr.sources import snapshot
+from wafr.sources.aws.account_id import is_account_id, shown
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import classify
 from wafr.sources.aws.guard import ReadOnlyViolation
 from wafr.sources.aws.registry import Collector, all_collectors
-from wafr.sources.aws.session import AwsSession
+from wafr.sources.aws.session import AwsSession, open_session
 
 MAX_WORKERS = 16
 PER_REGION = 6  # collectors in flight at once in one account-region
@@ -64,8 +66,8 @@ def _run(aws: AwsSession, task: Task) -> tuple[list[Resource], Coverage]:
                          home_region=aws.home_region, read_once=aws.read_once)
     name = task.collector.name
     if task.region != GLOBAL and region not in aws.known_regions(task.collector.client):
-        return [], Coverage(aws.account, task.region, name, "unsupported",
-                            f"{task.collector.client} is not offered in {region}")
+        return [], Coverage(aws.account, task.region, name, "skipped",
+                            f"AWS does not offer {task.collector.client} in {region} (botocore's endpoint data)")
     try:
         resources = list(task.collector.collect(ctx))
     except ReadOnlyViolation:
@@ -171,6 +173,21 @@ class AccountJob:
     max_workers: int = MAX_WORKERS
 
 
+# A Dask worker keeps one base session per (profile, region), shared by its jobs.
+_sessions: dict[tuple[str | None, str | None], Any] = {}
+_sessions_lock = threading.Lock()
+
+
+def collect_remote(job: AccountJob) -> dict[str, Any]:
+    """What a Dask worker runs: one account, returned as a snapshot document."""
+    key = (job.profile, job.home_region)
+    with _sessions_lock:  # one base session per worker process, shared by its jobs
+        if key not in _sessions:
+            _sessions[key] = open_session(job.profile, job.home_region)
+        base = _sessions[key]
+    return snapshot.to_document(collect_member(base, job))
+
+
 def collect_member(base: AwsSession, job: AccountJob, limiter: threading.Semaphore | None = None) -> Estate:
     """One member account read through its role; a role that cannot be assumed becomes coverage, not an error."""
     from wafr.sources.aws import organization
@@ -185,6 +202,7 @@ def collect_member(base: AwsSession, job: AccountJob, limiter: threading.Semapho
 
 
 MAX_ACCOUNTS = 8  # accounts read at once
+MEMBER_IDS = "organization-members"  # coverage of the member list itself: ids that could not be used
 MAX_CALLS = 32  # collectors in flight at once across all accounts (one client connection pool's worth)
 
 
@@ -211,20 +229,22 @@ def collect_organization(
     """
     from wafr.sources.aws import distributed, organization
 
-    discovered = organization.discover_members(base) if discover else None
+    found = organization.discover(base) if discover else None
+    discovered = found.members if found else None
     members = organization.choose_members(discovered, accounts)
     if not members:
         members = [organization.Member(base.account)]
+    notes: list[str] = []  # what the user should know about this run that coverage does not say
     store = Path(work_dir) if work_dir else None
     if store:
         store.mkdir(parents=True, exist_ok=True)
     parts: dict[str, Estate] = {}
     for member in members:
-        saved = store / f"account-{member.id}.json.gz" if store else None
-        if saved and saved.exists():
-            part = snapshot.read(saved)
-            if part.metadata.get("regions") == list(regions):  # a scan of other regions is not this one's
-                parts[member.id] = part
+        part, problem = _resumed(store, member.id, regions) if store else (None, "")
+        if part is not None:
+            parts[member.id] = part
+        if problem:
+            notes.append(problem)
     resumed = list(parts)
     jobs = [AccountJob(m.id, tuple(regions), role_name, external_id, tuple(services) if services else None,
                        profile, base.home_region) for m in members if m.id not in parts]
@@ -234,16 +254,49 @@ def collect_organization(
         return collect_member(base, job, limiter)
 
     done = len(parts)
-    for job, part in distributed.fan_out(jobs, local, scheduler=dask_scheduler, max_accounts=max_accounts):
+    for job, part in distributed.fan_out(jobs, local, scheduler=dask_scheduler, max_accounts=max_accounts,
+                                         remote=collect_remote):
         parts[job.account] = part if isinstance(part, Estate) else snapshot.from_document(part)
         if store:
-            snapshot.write(parts[job.account], store / f"account-{job.account}.json.gz")
+            snapshot.write(parts[job.account], saved_account(store, job.account))
         done += 1
         if progress:
             progress(job.account, done, len(members))
     estate = merge([parts.pop(m.id) for m in members], regions, base, members=members, resumed=resumed)
     estate.metadata["organization"]["members_listed"] = discovered is not None
+    if found and found.rejected:
+        # An unusable id leaves an account unread: a gap in coverage (so --strict sees it), under the account
+        # that listed it, since the id itself names nothing.
+        ids = ", ".join(shown(bad) for bad in found.rejected[:5]) + (
+            f" and {len(found.rejected) - 5} more" if len(found.rejected) > 5 else "")
+        estate.record(Coverage(base.account, GLOBAL, MEMBER_IDS, "failed",
+                               f"organization listed member account id(s) {ids}, not 12 digits; not read"))
+    if notes:
+        estate.metadata["notes"] = [*estate.metadata.get("notes", []), *notes]
     return estate
+
+
+def saved_account(store: Path, account: str) -> Path:
+    """Where a resume directory keeps one account; only a validated id ever becomes part of a file name."""
+    if not is_account_id(account):
+        raise ValueError(f"not an account id: {shown(account)}")
+    return store / f"account-{account}.json.gz"
+
+
+def _resumed(store: Path, account: str, regions: list[str]) -> tuple[Estate | None, str]:
+    """The account as a previous run saved it, or None (and why, when a saved file could not be used)."""
+    path = saved_account(store, account)
+    if not path.exists():
+        return None, ""
+    try:
+        part = snapshot.read(path)
+    except WafrError as error:  # truncated, not gzip, not JSON, not a snapshot: read the account again
+        return None, f"resume: {path.name} could not be used ({error}); account {account} was collected again"
+    if (part.metadata.get("accounts") or [None])[0] != account:
+        return None, f"resume: {path.name} holds another account; account {account} was collected again"
+    if part.metadata.get("regions") != list(regions):  # a scan of other regions is not this one's
+        return None, ""
+    return part, ""
 
 
 def merge(parts: list[Estate], regions: list[str], base: AwsSession, *, members: list[Any],

@@ -7,7 +7,6 @@ pool returns the account's Estate as it is, with no copy.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -17,31 +16,17 @@ if TYPE_CHECKING:
 
 Document = Any  # a snapshot document from a Dask worker; the local pool hands back the Estate itself
 
-_sessions: dict[tuple[str | None, str | None], Any] = {}
-_sessions_lock = threading.Lock()
-
-
-def collect_remote(job: AccountJob) -> Document:
-    """What a Dask worker runs: one account, returned as a snapshot document."""
-    from wafr.sources import snapshot
-    from wafr.sources.aws.collect import collect_member
-    from wafr.sources.aws.session import open_session
-
-    key = (job.profile, job.home_region)
-    with _sessions_lock:  # one base session per worker process, shared by its jobs
-        if key not in _sessions:
-            _sessions[key] = open_session(job.profile, job.home_region)
-        base = _sessions[key]
-    return snapshot.to_document(collect_member(base, job))
-
-
 def fan_out(jobs: list[AccountJob], local: Callable[[AccountJob], Document], *, scheduler: Any = None,
-            max_accounts: int = 8) -> Iterator[tuple[AccountJob, Document]]:
-    """(job, document) as each account finishes. ``scheduler`` is a Dask address ("tcp://host:8786") or Client."""
+            max_accounts: int = 8, remote: Callable[[AccountJob], Document] | None = None,
+            ) -> Iterator[tuple[AccountJob, Document]]:
+    """(job, document) as each account finishes. ``scheduler`` is a Dask address ("tcp://host:8786") or Client;
+    ``remote`` is what a Dask worker runs for a job (a module-level function, so the worker can import it)."""
     if scheduler is None:
         yield from _local(jobs, local, max_accounts)
     else:
-        yield from _dask(jobs, scheduler)
+        if remote is None:
+            raise ValueError("a Dask fan-out needs the function its workers run")
+        yield from _dask(jobs, scheduler, remote)
 
 
 def _local(jobs: list[AccountJob], work: Callable[[AccountJob], Document],
@@ -58,7 +43,8 @@ def _local(jobs: list[AccountJob], work: Callable[[AccountJob], Document],
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(jobs: list[AccountJob], scheduler: Any) -> Iterator[tuple[AccountJob, Document]]:
+def _dask(jobs: list[AccountJob], scheduler: Any,
+          remote: Callable[[AccountJob], Document]) -> Iterator[tuple[AccountJob, Document]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -67,7 +53,7 @@ def _dask(jobs: list[AccountJob], scheduler: Any) -> Iterator[tuple[AccountJob, 
         raise WafrError("--dask-scheduler needs Dask: pip install 'wafr[dask]'.") from None
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
-        futures = {client.submit(collect_remote, job, pure=False): job
+        futures = {client.submit(remote, job, pure=False): job
                    for job in jobs}
         for future in as_completed(futures):
             yield futures[future], future.result()

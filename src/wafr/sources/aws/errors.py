@@ -1,6 +1,12 @@
-"""How an AWS error maps to coverage: denied, unsupported or failed."""
+"""How an AWS error maps to coverage: denied, unsupported, skipped or failed, with a one-line reason.
+
+The reason is quoted in coverage and in findings' evidence, so it is built from the error's code and a
+one-line message only: never a response body (an emulator's HTML error page, a proxy's banner).
+"""
 
 from __future__ import annotations
+
+import re
 
 from botocore.exceptions import (
     ClientError,
@@ -10,6 +16,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
     UnknownEndpointError,
 )
+from botocore.parsers import ResponseParserError
 
 DENIED_CODES = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
@@ -20,6 +27,9 @@ UNSUPPORTED_CODES = frozenset({
     "UnknownOperationException", "InvalidAction", "UnsupportedOperation", "NotImplemented",
     "UnsupportedOperationException",
 })
+MESSAGE_LENGTH = 200
+_HTML = re.compile(r"<\s*(!doctype\s+html|html|head|body|title)\b", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 
 
 def error_code(error: BaseException) -> str:
@@ -31,25 +41,44 @@ def error_code(error: BaseException) -> str:
     return type(error).__name__
 
 
+def one_line(text: str, limit: int = MESSAGE_LENGTH) -> str:
+    """A message fit to quote: its first line, without control characters or markup pages, at most ``limit``."""
+    if _HTML.search(text):
+        return "an HTML error page (not an AWS API response)"
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    printable = "".join(c if c.isprintable() else " " for c in first)
+    flat = _SPACE.sub(" ", printable).strip()
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+def _client_error(error: ClientError) -> tuple[str, str]:
+    details = error.response.get("Error", {})
+    code = details.get("Code", "")
+    status_code = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    message = one_line(str(details.get("Message", "") or ""))
+    label = code or (f"HTTP {status_code}" if status_code else "Error")
+    reason = f"{label}: {message}" if message else label
+    if code in DENIED_CODES:
+        return "denied", reason
+    if code in UNSUPPORTED_CODES or "not yet implemented" in message.lower() or (status_code == 404 and not code):
+        return "unsupported", reason
+    return "failed", reason
+
+
 def classify(error: BaseException) -> tuple[str, str]:
     """(coverage status, one-line reason) for an exception raised while collecting."""
     if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        message = error.response.get("Error", {}).get("Message", "") or str(error)
-        status_code = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in DENIED_CODES:
-            return "denied", f"{code}: {message}"[:300]
-        if code in UNSUPPORTED_CODES or "not yet implemented" in message.lower() or (
-            status_code == 404 and not code
-        ):
-            return "unsupported", f"{code or status_code}: {message}"[:300]
-        return "failed", f"{code}: {message}"[:300]
+        return _client_error(error)
     if isinstance(error, NotImplementedError):
-        return "unsupported", f"API not implemented by this endpoint: {error}"[:300]
-    if isinstance(error, (EndpointConnectionError, UnknownEndpointError)):
-        return "unsupported", f"service not reachable in this region: {error}"[:300]
+        return "unsupported", f"API not implemented by this endpoint: {one_line(str(error))}"
+    if isinstance(error, UnknownEndpointError):  # botocore's endpoint data has no such service in the region
+        return "skipped", f"not offered in this region: {one_line(str(error))}"
+    if isinstance(error, EndpointConnectionError):  # refused, or no such host: the service should be there
+        return "failed", f"could not connect: {one_line(str(error))}"
     if isinstance(error, (ConnectTimeoutError, ReadTimeoutError)):
-        return "failed", f"timed out: {error}"[:300]
+        return "failed", f"timed out: {one_line(str(error))}"
+    if isinstance(error, ResponseParserError):
+        return "failed", f"unreadable response: {one_line(str(error))}"
     if isinstance(error, NoCredentialsError):
         return "denied", "no credentials"
-    return "failed", f"{type(error).__name__}: {error}"[:300]
+    return "failed", f"{type(error).__name__}: {one_line(str(error))}"

@@ -1,43 +1,105 @@
-"""The read-only guard: a botocore event hook that refuses any operation that is not a read.
+"""The allowlist guard: a botocore event hook that lets a session call only the operations declared for it.
 
-It is installed on every session wafr creates, so no code path (collector, demo scan, plugin) can call a
-mutating API through it, whatever its IAM permissions would allow.
+A scan's sessions are guarded with the scan's allowlist: the (service, operation) pairs that the collectors,
+metric collection and account discovery declare, the same set ``wafr iam-policy`` grants. Any other call
+raises ReadOnlyViolation before a request is built, whatever the credentials would allow; so does an
+operation that returns secrets or customer data (SECRET_READS), even if it was declared by mistake.
+
+An operation is named as botocore names it, ``(service, operation)``: the boto3 client name and the API's
+operation name, e.g. ``("elbv2", "DescribeListeners")``. IAM's names for the same call (policy.py) are derived
+from these, so the policy and the guard cannot drift apart.
+
+For a session that must write (e.g. to the Well-Architected Tool), guard it with its own declared set::
+
+    allowed = guard.operations("wellarchitected:CreateWorkload", "wellarchitected:UpdateAnswer")
+    guard.install(session.events, allowed)
+
+API: ``reads(*names)`` and ``operations(*names)`` parse "service:Operation" declarations (``reads`` also
+insists each is a read by name); ``install(events, allowed)`` guards a boto3 Session's event system;
+``allowlist.scan_allowlist()`` is everything a scan may call; ``is_allowed(allowed, service, operation)`` is the rule.
+A session is guarded once: a second ``install`` on the same event system is ignored, so the first set stands.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
-# Configuration reads only: Scan/Query/Select read a customer's data, which a review has no business reading.
+Operation = tuple[str, str]  # (botocore service name, operation name)
+
+# A read by its name. Scan/Query/Select read a customer's data, which a review has no business reading.
 _READ_NAME = re.compile(r"^(Describe|List|Get|BatchGet|Lookup|Search)[A-Z]")
-# Reads whose names do not say so: IAM builds its credential report on request, and STS hands out the
-# temporary credentials an organization scan reads with. Neither changes the account's resources.
-READ_OPERATIONS = frozenset({"GenerateCredentialReport", "AssumeRole"})
-# Reads by name that return secrets or data rather than configuration.
+# Reads whose names do not say so: STS hands out the temporary credentials an organization scan reads with.
+READ_OPERATIONS = frozenset({"AssumeRole", "GenerateCredentialReport"})
+# Operations that return secrets, credentials, code or customer data rather than configuration, or that change
+# state behind a read's name. Refused in every session, declared or not. Matched by operation name in any
+# service: a name that means this in one service is kept out of all of them.
 SECRET_READS = frozenset({
-    "GetSecretValue", "BatchGetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath",
-    "GetObject", "GetObjectTorrent", "GetRandomPassword",
+    # secrets and parameters
+    "GetSecretValue", "BatchGetSecretValue", "GetRandomPassword", "GetParameter", "GetParameters",
+    "GetParametersByPath", "GetParameterHistory",
+    # credentials and tokens
+    "GetSessionToken", "GetFederationToken", "GetAuthorizationToken", "GetCredentialsForIdentity", "GetId",
+    "GetOpenIdToken", "GetOpenIdTokenForDeveloperIdentity", "GetRoleCredentials", "GetPasswordData",
+    "GetChangeToken", "GetClusterCredentials", "GetClusterCredentialsWithIAM", "GenerateDataKey",
+    # customer data: objects, items, logs, query results
+    "GetObject", "GetObjectTorrent", "SelectObjectContent", "GetItem", "BatchGetItem", "Scan", "Query",
+    "ExecuteStatement", "BatchExecuteStatement", "GetLogEvents", "FilterLogEvents", "GetQueryResults",
+    "GetRecords", "GetShardIterator", "ReceiveMessage", "GetMedia",
+    # code, templates and user data that carry embedded values
+    "GetFunction", "GetFunctionConfiguration", "GetTemplate", "BatchGetProjects", "GetLaunchTemplateData",
+    "DescribeLaunchTemplateVersions", "DescribeInstanceAttribute", "GetConsoleOutput", "GetConsoleScreenshot",
 })
 
 
 class ReadOnlyViolation(RuntimeError):
-    """wafr tried to call an AWS operation that is not a read."""
+    """wafr tried to call an AWS operation its session did not declare."""
 
 
 def is_read_operation(operation: str) -> bool:
+    """A configuration read by its name (and not one that returns secrets or data)."""
     if operation in SECRET_READS:
         return False
     return bool(_READ_NAME.match(operation)) or operation in READ_OPERATIONS
 
 
-def _refuse_writes(model: Any = None, **_: Any) -> None:
-    operation = getattr(model, "name", "")
-    if not is_read_operation(operation):
+def operations(*names: str) -> frozenset[Operation]:
+    """Parse "service:Operation" declarations; a secret or data read is refused here, at declaration."""
+    parsed = set()
+    for name in names:
+        service, _, operation = name.partition(":")
+        if not service or not re.fullmatch(r"[A-Z][A-Za-z0-9]+", operation):
+            raise ValueError(f"{name!r} is not a 'service:Operation' declaration (e.g. 'ec2:DescribeVpcs')")
+        if operation in SECRET_READS:
+            raise ValueError(f"{name} returns secrets or data and may not be declared")
+        parsed.add((service, operation))
+    return frozenset(parsed)
+
+
+def reads(*names: str) -> frozenset[Operation]:
+    """Parse declarations that must all be reads: what a scan declares."""
+    declared = operations(*names)
+    writes = sorted(f"{s}:{o}" for s, o in declared if not is_read_operation(o))
+    if writes:
+        raise ValueError(f"a scan declares reads only, not {', '.join(writes)}")
+    return declared
+
+
+def is_allowed(allowed: frozenset[Operation], service: str, operation: str) -> bool:
+    return operation not in SECRET_READS and (service, operation) in allowed
+
+
+def install(events: Any, allowed: Iterable[Operation]) -> None:
+    """Guard a botocore event system (a boto3 Session's ``events``): only ``allowed`` operations pass."""
+    allowed = frozenset(allowed)
+    secret = sorted(f"{s}:{o}" for s, o in allowed if o in SECRET_READS)
+    if secret:
+        raise ValueError(f"refusing to allow secret or data reads: {', '.join(secret)}")
+
+    def refuse_undeclared(model: Any = None, **_: Any) -> None:
+        operation = getattr(model, "name", "")
         service = getattr(getattr(model, "service_model", None), "service_name", "?")
-        raise ReadOnlyViolation(f"wafr is read-only and refused {service}:{operation}")
+        if not is_allowed(allowed, service, operation):
+            raise ReadOnlyViolation(f"wafr refused {service}:{operation}: not an operation this session declared")
 
-
-def install(events: Any) -> None:
-    """Register the guard on a botocore event system (a boto3 Session's ``events``)."""
-    events.register("before-parameter-build.*.*", _refuse_writes, unique_id="wafr-read-only-guard")
+    events.register("before-parameter-build.*.*", refuse_undeclared, unique_id="wafr-allowlist-guard")

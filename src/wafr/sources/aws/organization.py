@@ -22,6 +22,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from wafr.errors import WafrError
 from wafr.sources.aws import guard
+from wafr.sources.aws.account_id import is_account_id, require, shown
+from wafr.sources.aws.allowlist import ORGANIZATION_OPERATIONS, scan_allowlist  # noqa: F401 (declared there)
 from wafr.sources.aws.errors import classify
 from wafr.sources.aws.session import AwsSession
 
@@ -40,8 +42,24 @@ class Member:
     status: str = "ACTIVE"
 
 
+@dataclass(frozen=True)
+class Discovery:
+    """What listing the organization found: the members to read, and the ids it refused to use."""
+
+    members: list[Member]
+    rejected: list[str]  # ids that are not 12 digits, as listed (never used in a file name or ARN)
+
+
+def discover(base: AwsSession) -> Discovery:
+    """The organization's active accounts with a valid id; any other id is set aside to be reported."""
+    members = discover_members(base)
+    return Discovery([m for m in members if is_account_id(m.id)], [m.id for m in members if not is_account_id(m.id)])
+
+
 def discover_members(base: AwsSession) -> list[Member]:
-    """The organization's active accounts, as the management account or a delegated administrator sees them."""
+    """The organization's active accounts, as the management account or a delegated administrator sees them.
+
+    Ids are as listed, unchecked: use ``discover`` to keep only valid ones."""
     org = base.client("organizations", base.home_region)
     try:
         from wafr.sources.aws.collectors.organizations import LIST_ACCOUNTS
@@ -64,6 +82,7 @@ def choose_members(discovered: list[Member] | None, requested: list[str] | None)
     """The accounts to scan: those asked for (which must be in the organization, when it was read), else all."""
     if not requested:
         return list(discovered or [])
+    require(requested, "--accounts")
     if discovered is None:
         return [Member(a) for a in dict.fromkeys(requested)]
     known = {m.id: m for m in discovered}
@@ -102,6 +121,8 @@ def assume(base: AwsSession, account: str, role_name: str = DEFAULT_ROLE, extern
     """A guarded session in ``account`` through ``role_name``; the caller's own account needs no role."""
     if account == base.account:
         return base
+    if not is_account_id(account):
+        raise AssumeRoleFailed("failed", f"{shown(account)} is not an account id (12 digits)")
     arn = role_arn(base, account, role_name)
     params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": SESSION_NAME, "DurationSeconds": duration_seconds}
     if external_id:
@@ -127,5 +148,5 @@ def assume(base: AwsSession, account: str, role_name: str = DEFAULT_ROLE, extern
     core.register_component("data_loader", _MODELS)
     core.register_component("credential_provider", CredentialResolver([_Fixed(credentials)]))
     session = boto3.Session(botocore_session=core, region_name=base.home_region)
-    guard.install(session.events)
+    guard.install(session.events, scan_allowlist())
     return AwsSession(session=session, account=account, partition=base.partition, home_region=base.home_region)

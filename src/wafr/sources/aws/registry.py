@@ -1,10 +1,12 @@
 """Collector declarations: one per service, naming the resource types it yields and the read-only
-API calls it makes. The declarations feed collection, `wafr iam-policy` and `wafr checks` alike."""
+API operations it calls. The declarations feed the guard's allowlist, `wafr iam-policy` and `wafr checks` alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
+
+from wafr.sources.aws import guard
 
 if TYPE_CHECKING:
     from wafr.estate import Resource
@@ -18,9 +20,16 @@ class Collector:
     name: str  # the coverage key, e.g. "rds", "ec2", "client-vpn"
     client: str  # the boto3 client name
     resource_types: tuple[str, ...]
-    permissions: tuple[str, ...]  # IAM actions, e.g. "rds:DescribeDBInstances"
+    operations: frozenset[guard.Operation]  # botocore (service, operation): what the guard lets it call
     fn: CollectFn
     global_service: bool = False  # IAM, Organizations, Budgets: read once per account, region "global"
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """The IAM actions its operations need, e.g. "elasticloadbalancing:DescribeListeners"."""
+        from wafr.sources.aws.iam_names import iam_actions
+
+        return iam_actions(self.operations)
 
     def collect(self, ctx: "CollectContext") -> Iterable["Resource"]:
         return self.fn(ctx)
@@ -34,17 +43,19 @@ def collector(
     *,
     client: str | None = None,
     resource_types: Iterable[str],
-    permissions: Iterable[str],
+    operations: Iterable[str],
     global_service: bool = False,
 ) -> Callable[[CollectFn], CollectFn]:
-    """Register a collector function under ``name``."""
+    """Register a collector function under ``name``; ``operations`` are the "service:Operation" reads it calls,
+    in botocore's names ("s3:ListBuckets"). A secret or data read, or a write, is refused here."""
+    declared = guard.reads(*operations)
 
     def register(fn: CollectFn) -> CollectFn:
         if name in COLLECTORS:
             raise ValueError(f"collector {name!r} registered twice")
         COLLECTORS[name] = Collector(
             name=name, client=client or name, resource_types=tuple(resource_types),
-            permissions=tuple(permissions), fn=fn, global_service=global_service,
+            operations=declared, fn=fn, global_service=global_service,
         )
         return fn
 

@@ -1,16 +1,17 @@
-"""Sessions for a live scan: boto3's credential chain and profiles, the read-only guard, the account
+"""Sessions for a live scan: boto3's credential chain and profiles, the allowlist guard, the account
 identity and its enabled regions. ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) work as
 botocore defines them, since every client comes from a plain boto3 session."""
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
-import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -20,8 +21,11 @@ from botocore.exceptions import (
 )
 
 from wafr.errors import WafrError
-from wafr.sources.aws import guard
+from wafr.sources.aws import guard, retries
+from wafr.sources.aws.account_id import require
+from wafr.sources.aws.allowlist import SESSION_OPERATIONS, scan_allowlist  # noqa: F401 (declared there)
 from wafr.sources.aws.calls import ApiCalls
+from wafr.sources.aws.models import paginator_config, service_model
 
 # Adaptive retries back off on throttling across all threads sharing a client.
 CLIENT_CONFIG = Config(
@@ -31,13 +35,46 @@ CLIENT_CONFIG = Config(
     read_timeout=60,
     user_agent_extra="wafr",
 )
+# An endpoint of one's own (an emulator, a proxy) answers on its own host: botocore's host prefixes (s3control's
+# "<account id>." in front of the host) would send those calls to a host that does not exist.
+CUSTOM_ENDPOINT_CONFIG = CLIENT_CONFIG.merge(Config(inject_host_prefix=False))
+
+
+def custom_endpoint(session: boto3.Session) -> bool:
+    """Whether an endpoint URL is configured (AWS_ENDPOINT_URL[_<SERVICE>] or ``endpoint_url`` in the profile)."""
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return False
+    if any(value for key, value in os.environ.items()
+           if key == "AWS_ENDPOINT_URL" or key.startswith("AWS_ENDPOINT_URL_")):
+        return True
+    try:
+        return bool(session._session.get_scoped_config().get("endpoint_url"))
+    except ProfileNotFound:
+        return False
+
+
+def _no_account_label(params: dict[str, Any], **_: Any) -> None:
+    """Take the "<account id>." label off a custom endpoint's host. s3control's endpoint rules add it even
+    with ``inject_host_prefix=False`` (which only drops the model's own host prefix); an endpoint of one's
+    own has no such host, so the account-level S3 Block Public Access would never be read."""
+    account = (params.get("headers") or {}).get("x-amz-account-id", "")
+    parts = urlsplit(params.get("url", ""))
+    if account and parts.netloc.startswith(f"{account}."):
+        params["url"] = urlunsplit(parts._replace(netloc=parts.netloc[len(account) + 1:]))
+
+
+def adapt_to_endpoint(session: boto3.Session) -> Config:
+    """The client configuration for ``session``'s endpoint, with the hooks a custom endpoint needs."""
+    if not custom_endpoint(session):
+        return CLIENT_CONFIG
+    session.events.register("before-call.s3-control.*", _no_account_label, unique_id="wafr-no-account-label")
+    return CUSTOM_ENDPOINT_CONFIG
 
 
 # Largest page sizes the API documentation states where the service model gives no maximum.
 DOCUMENTED_PAGE_MAX = {("ecs", "maxResults"): 100}
 # EC2's describes return everything in one answer when no page size is given, which no page size beats.
 ALL_AT_ONCE = frozenset({"ec2"})
-_models = botocore.session.get_session()
 
 
 @cache
@@ -46,9 +83,11 @@ def largest_page(service: str, operation: str) -> tuple[str, int] | None:
     if service in ALL_AT_ONCE:
         return None
     try:
-        config = _models.get_paginator_model(service).get_paginator(operation)
-        shape = _models.get_service_model(service).operation_model(operation).input_shape
-    except Exception:  # noqa: BLE001 - no paginator, no model: leave the call alone
+        config = paginator_config(service, operation)
+        shape = service_model(service).operation_model(operation).input_shape
+    except Exception:  # noqa: BLE001 - no model: leave the call alone
+        return None
+    if config is None:
         return None
     key = config.get("limit_key")
     member = shape.members.get(key) if shape is not None and key else None
@@ -75,6 +114,7 @@ class AwsSession:
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _reads: dict[str, Any] = field(default_factory=dict)
+    _config: Config = field(default=CLIENT_CONFIG, init=False, repr=False)
 
     def read_once(self, key: str, read: Callable[[], Any]) -> Any:
         """The result of a read that two parts of a scan need (an organization's accounts: discovery and the
@@ -87,6 +127,8 @@ class AwsSession:
             return self._reads.setdefault(key, value)
 
     def __post_init__(self) -> None:
+        retries.install(self.session.events)
+        self._config = adapt_to_endpoint(self.session)
         self.calls.install(self.session.events)
         self.session.events.register("provide-client-params.*.*", _largest_pages, unique_id="wafr-largest-pages")
 
@@ -95,7 +137,7 @@ class AwsSession:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self.session.client(service, region_name=region, config=CLIENT_CONFIG)
+                self._clients[key] = self.session.client(service, region_name=region, config=self._config)
             return self._clients[key]
 
     def known_regions(self, service: str = "ec2") -> set[str]:
@@ -115,12 +157,14 @@ def open_session(profile: str | None = None, region: str | None = None) -> AwsSe
     """Open a guarded session and learn the account it reads; user-facing errors become WafrError."""
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound:
-        raise WafrError(f"AWS profile {profile!r} was not found in your AWS config or credentials files.") from None
-    guard.install(session.events)
+    except ProfileNotFound as missing:
+        named = repr(profile) if profile else f"{missing.kwargs.get('profile')!r} (from AWS_PROFILE)"
+        raise WafrError(f"AWS profile {named} was not found in your AWS config or credentials files.") from None
+    guard.install(session.events, scan_allowlist())
+    retries.install(session.events)
     home = region or session.region_name or "us-east-1"
     try:
-        sts = session.client("sts", region_name=home, config=CLIENT_CONFIG)
+        sts = session.client("sts", region_name=home, config=adapt_to_endpoint(session))
         identity = sts.get_caller_identity()
     except NoCredentialsError:
         raise WafrError(
@@ -132,7 +176,8 @@ def open_session(profile: str | None = None, region: str | None = None) -> AwsSe
         raise WafrError(f"Could not reach AWS STS in {home}: {error}") from None
     arn = identity["Arn"]
     partition = arn.split(":")[1] if arn.startswith("arn:") else "aws"
-    return AwsSession(session=session, account=identity["Account"], partition=partition, home_region=home)
+    account = require([identity.get("Account")], f"STS GetCallerIdentity in {home}")[0]
+    return AwsSession(session=session, account=account, partition=partition, home_region=home)
 
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")

@@ -25,8 +25,8 @@ def target_id(target: dict[str, Any]) -> str:
 @collector(
     "application-autoscaling",
     resource_types=(SCALABLE_TARGET, SCALING_POLICY),
-    permissions=("application-autoscaling:DescribeScalableTargets",
-                 "application-autoscaling:DescribeScalingPolicies"),
+    operations=("application-autoscaling:DescribeScalableTargets",
+                "application-autoscaling:DescribeScalingPolicies"),
 )
 def collect_application_autoscaling(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("application-autoscaling")

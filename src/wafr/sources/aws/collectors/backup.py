@@ -17,8 +17,8 @@ BACKUP_PLAN, BACKUP_VAULT = "AWS::Backup::BackupPlan", "AWS::Backup::BackupVault
 @collector(
     "backup",
     resource_types=(BACKUP_PLAN, BACKUP_VAULT),
-    permissions=("backup:ListBackupPlans", "backup:GetBackupPlan", "backup:ListBackupSelections",
-                 "backup:GetBackupSelection", "backup:ListBackupVaults"),
+    operations=("backup:ListBackupPlans", "backup:GetBackupPlan", "backup:ListBackupSelections",
+                "backup:GetBackupSelection", "backup:ListBackupVaults"),
 )
 def collect_backup(ctx: CollectContext) -> Iterator[Resource]:
     backup = ctx.client("backup")

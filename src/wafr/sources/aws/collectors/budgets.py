@@ -15,7 +15,7 @@ from wafr.sources.aws.registry import collector
 @collector(
     "budgets",
     resource_types=("AWS::Budgets::Budget",),
-    permissions=("budgets:ViewBudget",),  # the action behind DescribeBudgets
+    operations=("budgets:DescribeBudgets",),  # IAM calls it budgets:ViewBudget
     global_service=True,
 )
 def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:

@@ -16,7 +16,7 @@ CLIENT_VPN_ENDPOINT = "AWS::EC2::ClientVpnEndpoint"
     "client-vpn",
     client="ec2",
     resource_types=(CLIENT_VPN_ENDPOINT,),
-    permissions=("ec2:DescribeClientVpnEndpoints",),
+    operations=("ec2:DescribeClientVpnEndpoints",),
 )
 def collect_client_vpn(ctx: CollectContext) -> Iterator[Resource]:
     ec2 = ctx.client("ec2")

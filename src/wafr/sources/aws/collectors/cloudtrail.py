@@ -15,7 +15,7 @@ from wafr.sources.aws.registry import collector
 @collector(
     "cloudtrail",
     resource_types=("AWS::CloudTrail::Trail",),
-    permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
+    operations=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
 )
 def collect_cloudtrail(ctx: CollectContext) -> Iterator[Resource]:
     """Every trail that records this Region, shadows included: a multi-Region or organization trail homed

@@ -14,7 +14,7 @@ ALARM = "AWS::CloudWatch::Alarm"
 @collector(
     "cloudwatch",
     resource_types=(ALARM,),
-    permissions=("cloudwatch:DescribeAlarms",),
+    operations=("cloudwatch:DescribeAlarms",),
 )
 def collect_cloudwatch(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("cloudwatch")

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
+from wafr.sources.aws.redact import redact
 from wafr.sources.aws.registry import collector
 
 APPLICATION, DEPLOYMENT_GROUP = "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup"
@@ -18,8 +19,8 @@ BATCH_GET_APPLICATIONS = 100  # the API's limit per call
 @collector(
     "codedeploy",
     resource_types=(APPLICATION, DEPLOYMENT_GROUP),
-    permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications",
-                 "codedeploy:ListDeploymentGroups", "codedeploy:GetDeploymentGroup"),
+    operations=("codedeploy:ListApplications", "codedeploy:BatchGetApplications",
+                "codedeploy:ListDeploymentGroups", "codedeploy:GetDeploymentGroup"),
 )
 def collect_codedeploy(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("codedeploy")
@@ -44,4 +45,4 @@ def _deployment_groups(ctx: CollectContext, client: Any, application: str) -> It
         except ClientError as error:  # keep the group; say why its settings are unknown
             config = {"applicationName": application, "deploymentGroupName": group,
                       "_errors": {"GetDeploymentGroup": error_code(error)}}
-        yield ctx.resource(DEPLOYMENT_GROUP, ident, arn=arn, name=group, config=config)
+        yield ctx.resource(DEPLOYMENT_GROUP, ident, arn=arn, name=group, config=redact(DEPLOYMENT_GROUP, config))

@@ -1,4 +1,4 @@
-"""CodePipeline: pipelines and their stages (how changes reach production)."""
+"""CodePipeline: pipelines and their stages (how changes reach production; action settings keep their keys only)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
+from wafr.sources.aws.redact import redact
 from wafr.sources.aws.registry import collector
 
 PIPELINE = "AWS::CodePipeline::Pipeline"
@@ -17,7 +18,7 @@ PIPELINE = "AWS::CodePipeline::Pipeline"
 @collector(
     "codepipeline",
     resource_types=(PIPELINE,),
-    permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+    operations=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
 )
 def collect_codepipeline(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("codepipeline")
@@ -27,9 +28,9 @@ def collect_codepipeline(ctx: CollectContext) -> Iterator[Resource]:
         try:
             response = client.get_pipeline(name=name)
         except ClientError as error:  # keep the pipeline; say why its stages are unknown
-            config = {**summary, "_errors": {"GetPipeline": error_code(error)}}
+            config = redact(PIPELINE, {**summary, "_errors": {"GetPipeline": error_code(error)}})
             yield ctx.resource(PIPELINE, name, arn=arn, name=name, config=config)
             continue
         metadata = response.get("metadata", {})
         yield ctx.resource(PIPELINE, name, arn=metadata.get("pipelineArn", arn), name=name,
-                           config={**response["pipeline"], "metadata": metadata})
+                           config=redact(PIPELINE, {**response["pipeline"], "metadata": metadata}))

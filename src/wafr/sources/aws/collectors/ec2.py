@@ -23,7 +23,7 @@ GONE_INSTANCE_STATES = frozenset({"shutting-down", "terminated"})
 @collector(
     "ec2",
     resource_types=(INSTANCE, VOLUME, NETWORK_INTERFACE, SECURITY_GROUP, EBS_ENCRYPTION_BY_DEFAULT),
-    permissions=(
+    operations=(
         "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:GetEbsEncryptionByDefault",
     ),

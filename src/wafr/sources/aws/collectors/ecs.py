@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.sources.aws.context import CollectContext, tags_from_list
-from wafr.sources.aws.redact import redact_container
+from wafr.sources.aws.redact import redact
 from wafr.sources.aws.registry import collector
 
 CLUSTER, SERVICE, TASK_DEFINITION = "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition"
@@ -23,8 +23,8 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
 @collector(
     "ecs",
     resource_types=(CLUSTER, SERVICE, TASK_DEFINITION),
-    permissions=("ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
-                 "ecs:ListTaskDefinitionFamilies", "ecs:DescribeTaskDefinition"),
+    operations=("ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
+                "ecs:ListTaskDefinitionFamilies", "ecs:DescribeTaskDefinition"),
 )
 def collect_ecs(ctx: CollectContext) -> Iterator[Resource]:
     ecs = ctx.client("ecs")
@@ -78,7 +78,6 @@ def _task_definitions(ctx: CollectContext, ecs: Any, in_use: set[str]) -> Iterat
         if arn in seen:
             continue
         seen.add(arn)
-        config = {**definition, "containerDefinitions": [redact_container(c)
-                                                         for c in definition.get("containerDefinitions", [])]}
+        config = redact(TASK_DEFINITION, definition)
         yield ctx.resource(TASK_DEFINITION, arn, arn=arn, name=f"{definition['family']}:{definition['revision']}",
                            tags=tags_from_list(response.get("tags"), "key", "value"), config=config)

@@ -17,7 +17,7 @@ REPLICATION_GROUP, CACHE_CLUSTER = "AWS::ElastiCache::ReplicationGroup", "AWS::E
 @collector(
     "elasticache",
     resource_types=(REPLICATION_GROUP, CACHE_CLUSTER),
-    permissions=(
+    operations=(
         "elasticache:DescribeCacheSubnetGroups", "elasticache:DescribeCacheClusters",
         "elasticache:DescribeReplicationGroups", "elasticache:ListTagsForResource",
     ),

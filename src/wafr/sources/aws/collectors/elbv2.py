@@ -18,8 +18,8 @@ TAG_BATCH = 20  # DescribeTags takes at most 20 ARNs per call
 @collector(
     "elbv2",
     resource_types=(LOAD_BALANCER, LISTENER),
-    permissions=("elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
-                 "elasticloadbalancing:DescribeTags"),
+    operations=("elbv2:DescribeLoadBalancers", "elbv2:DescribeListeners",
+                "elbv2:DescribeTags"),
 )
 def collect_elbv2(ctx: CollectContext) -> Iterator[Resource]:
     elbv2 = ctx.client("elbv2")

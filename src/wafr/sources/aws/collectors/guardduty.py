@@ -12,7 +12,7 @@ from wafr.sources.aws.registry import collector
 @collector(
     "guardduty",
     resource_types=("AWS::GuardDuty::Detector",),
-    permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
+    operations=("guardduty:ListDetectors", "guardduty:GetDetector"),
 )
 def collect_guardduty(ctx: CollectContext) -> Iterator[Resource]:
     guardduty = ctx.client("guardduty")

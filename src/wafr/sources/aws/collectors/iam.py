@@ -123,10 +123,10 @@ def _account_setting(ctx: CollectContext, type: str, call: Callable[[], dict[str
     # AWS::IAM::AccountPasswordPolicy and AWS::IAM::AccountSummary are our names: AWS has no type for them.
     resource_types=("AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider",
                     "AWS::IAM::AccountPasswordPolicy", "AWS::IAM::AccountSummary"),
-    permissions=("iam:GetAccountAuthorizationDetails", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed",
-                 "iam:GetLoginProfile", "iam:ListMFADevices", "iam:ListOpenIDConnectProviders",
-                 "iam:GetOpenIDConnectProvider", "iam:ListSAMLProviders", "iam:GetAccountPasswordPolicy",
-                 "iam:GetAccountSummary"),
+    operations=("iam:GetAccountAuthorizationDetails", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed",
+                "iam:GetLoginProfile", "iam:ListMFADevices", "iam:ListOpenIDConnectProviders",
+                "iam:GetOpenIDConnectProvider", "iam:ListSAMLProviders", "iam:GetAccountPasswordPolicy",
+                "iam:GetAccountSummary"),
     global_service=True,
 )
 def collect_iam(ctx: CollectContext) -> Iterator[Resource]:

@@ -19,7 +19,7 @@ from wafr.sources.aws.registry import collector
     "identity-center",
     client="sso-admin",
     resource_types=("AWS::SSO::Instance",),
-    permissions=("sso:ListInstances", "sso:ListPermissionSets"),
+    operations=("sso-admin:ListInstances", "sso-admin:ListPermissionSets"),
     global_service=True,
 )
 def collect_identity_center(ctx: CollectContext) -> Iterator[Resource]:

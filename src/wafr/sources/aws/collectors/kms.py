@@ -1,7 +1,8 @@
-"""KMS: customer managed keys, with their aliases, tags and automatic rotation setting."""
+"""KMS: customer managed keys, with their aliases, tags, automatic rotation setting and key policy."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Iterator
 
 from botocore.exceptions import ClientError
@@ -26,8 +27,8 @@ def rotation_applies(metadata: dict[str, Any]) -> bool:
 @collector(
     "kms",
     resource_types=(KEY,),
-    permissions=("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
-                 "kms:ListResourceTags"),
+    operations=("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
+                "kms:ListResourceTags", "kms:GetKeyPolicy"),
 )
 def collect_kms(ctx: CollectContext) -> Iterator[Resource]:
     kms = ctx.client("kms")
@@ -65,6 +66,13 @@ def _key(ctx: CollectContext, kms: Any, key: dict[str, Any], aliases: list[str])
             config["KeyRotationEnabled"] = rotation.get("KeyRotationEnabled", False)
             if "RotationPeriodInDays" in rotation:
                 config["RotationPeriodInDays"] = rotation["RotationPeriodInDays"]
+    # "default" is the only policy name a key has; who it lets use the key is judged by the checks.
+    policy = _read(errors, "GetKeyPolicy", lambda: kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    if policy is not None:
+        try:
+            config["KeyPolicy"] = json.loads(policy)
+        except ValueError:
+            errors["GetKeyPolicy (not JSON)"] = "Unreadable"
     tags = _read(errors, "ListResourceTags",
                  lambda: list(ctx.paginate(kms, "list_resource_tags", "Tags", KeyId=key_id)))
     if errors:

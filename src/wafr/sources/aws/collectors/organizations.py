@@ -87,9 +87,9 @@ def _service_control_policies(ctx: CollectContext, org: Any, errors: dict[str, s
 @collector(
     "organizations",
     resource_types=(ORGANIZATION, ACCOUNT, POLICY),
-    permissions=("organizations:DescribeOrganization", "organizations:ListAccounts",
-                 "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
-                 "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount"),
+    operations=("organizations:DescribeOrganization", "organizations:ListAccounts",
+                "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
+                "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount"),
     global_service=True,
 )
 def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:

@@ -12,7 +12,7 @@ from wafr.sources.aws.registry import collector
 @collector(
     "rds",
     resource_types=("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"),
-    permissions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    operations=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
 )
 def collect_rds(ctx: CollectContext) -> Iterator[Resource]:
     rds = ctx.client("rds")

@@ -1,8 +1,10 @@
-"""S3: buckets (one global listing, each bucket in its own region, with encryption, public access block, tags and
-replication) and the account's public access block."""
+"""S3: buckets (one global listing, each bucket in its own region, with encryption, public access block, tags,
+replication, bucket policy, object ownership, versioning, lifecycle rules, Intelligent-Tiering configurations, server
+access logging and Object Lock) and the account's public access block. Never an object: configuration only."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator
 
@@ -23,6 +25,23 @@ ABSENT = {
     "GetPublicAccessBlock": "NoSuchPublicAccessBlockConfiguration",
     "GetBucketTagging": "NoSuchTagSet",
     "GetBucketReplication": "ReplicationConfigurationNotFoundError",
+    "GetBucketPolicy": "NoSuchBucketPolicy",
+    "GetBucketOwnershipControls": "OwnershipControlsNotFoundError",
+    "GetBucketLifecycleConfiguration": "NoSuchLifecycleConfiguration",
+    "GetObjectLockConfiguration": "ObjectLockConfigurationNotFoundError",
+}
+# Further settings, each kept under its own field: operation -> (boto3 call, response key, field). A setting S3 says
+# is not configured is kept as None; one that could not be read is left out, its error recorded under ``_errors``.
+SETTINGS = {
+    "GetBucketPolicy": ("get_bucket_policy", "Policy", "Policy"),  # a JSON document, parsed for the checks
+    "GetBucketOwnershipControls": ("get_bucket_ownership_controls", "OwnershipControls", "OwnershipControls"),
+    "GetBucketVersioning": ("get_bucket_versioning", "", "Versioning"),  # Status and MFADelete, absent if never set
+    "GetBucketLifecycleConfiguration": ("get_bucket_lifecycle_configuration", "Rules", "LifecycleRules"),
+    "ListBucketIntelligentTieringConfigurations": ("list_bucket_intelligent_tiering_configurations",
+                                                   "IntelligentTieringConfigurationList", "IntelligentTiering"),
+    "GetBucketLogging": ("get_bucket_logging", "LoggingEnabled", "LoggingEnabled"),
+    "GetObjectLockConfiguration": ("get_object_lock_configuration", "ObjectLockConfiguration",
+                                   "ObjectLockConfiguration"),
 }
 # GetBucketLocation's legacy answers: no constraint is us-east-1, "EU" is eu-west-1.
 LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
@@ -32,9 +51,10 @@ DETAIL_WORKERS = 8  # per-bucket calls are independent; a few in flight keeps la
 @collector(
     "s3",
     resource_types=(BUCKET,),
-    permissions=(
-        "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration",
-        "s3:GetBucketPublicAccessBlock", "s3:GetBucketTagging", "s3:GetReplicationConfiguration",
+    operations=(
+        "s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketEncryption",
+        "s3:GetPublicAccessBlock", "s3:GetBucketTagging", "s3:GetBucketReplication",
+        *(f"s3:{operation}" for operation in SETTINGS),
     ),
     global_service=True,
 )
@@ -71,10 +91,24 @@ def _bucket(ctx: CollectContext, s3: Any, bucket: dict[str, Any]) -> Resource:
     replication = _read(errors, "GetBucketReplication", lambda: regional.get_bucket_replication(Bucket=name))
     if replication is not None:
         config["ReplicationConfiguration"] = replication.get("ReplicationConfiguration")
+    for operation, (call, key, field) in SETTINGS.items():
+        answer = _read(errors, operation, lambda: getattr(regional, call)(Bucket=name))
+        if answer is not None:
+            config[field] = answer.get(key) if key else _without_metadata(answer)
+    if isinstance(config.get("Policy"), str):
+        try:
+            config["Policy"] = json.loads(config["Policy"])
+        except ValueError:
+            errors["GetBucketPolicy (not JSON)"] = "Unreadable"
     if errors:
         config["_errors"] = errors
     return ctx.resource(BUCKET, name, arn=f"arn:{ctx.partition}:s3:::{name}", name=name, region=region,
                         tags=tags_from_list((tagging or {}).get("TagSet")), config=config)
+
+
+def _without_metadata(answer: dict[str, Any]) -> dict[str, Any] | None:
+    """A whole response as a setting: None when it says nothing (versioning never turned on)."""
+    return {k: v for k, v in answer.items() if k != "ResponseMetadata"} or None
 
 
 def _read(errors: dict[str, str], operation: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
@@ -94,7 +128,7 @@ def _read(errors: dict[str, str], operation: str, call: Callable[[], dict[str, A
     "s3-account",
     client="s3control",
     resource_types=(ACCOUNT_PUBLIC_ACCESS_BLOCK,),
-    permissions=("s3:GetAccountPublicAccessBlock",),
+    operations=("s3control:GetPublicAccessBlock",),
     global_service=True,
 )
 def collect_account_public_access_block(ctx: CollectContext) -> Iterator[Resource]:

@@ -20,7 +20,7 @@ def _not_enabled(error: ClientError) -> bool:
 @collector(
     "securityhub",
     resource_types=("AWS::SecurityHub::Hub",),
-    permissions=("securityhub:DescribeHub",),
+    operations=("securityhub:DescribeHub",),
 )
 def collect_securityhub(ctx: CollectContext) -> Iterator[Resource]:
     try:

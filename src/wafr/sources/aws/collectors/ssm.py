@@ -14,7 +14,7 @@ DOCUMENT = "AWS::SSM::Document"
 @collector(
     "ssm",
     resource_types=(DOCUMENT,),
-    permissions=("ssm:ListDocuments",),
+    operations=("ssm:ListDocuments",),
 )
 def collect_ssm(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("ssm")

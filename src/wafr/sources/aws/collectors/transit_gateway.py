@@ -17,7 +17,7 @@ GONE_STATES = frozenset({"deleted", "deleting", "failed", "rejected"})
     "transit-gateway",
     client="ec2",
     resource_types=(TGW_ATTACHMENT,),
-    permissions=("ec2:DescribeTransitGatewayAttachments",),
+    operations=("ec2:DescribeTransitGatewayAttachments",),
 )
 def collect_transit_gateway(ctx: CollectContext) -> Iterator[Resource]:
     ec2 = ctx.client("ec2")

@@ -25,7 +25,7 @@ GONE_PEERING_STATES = frozenset({"deleted", "rejected", "expired", "failed"})
     "vpc",
     client="ec2",
     resource_types=(VPC, SUBNET, ROUTE_TABLE, INTERNET_GATEWAY, NAT_GATEWAY, PEERING, VPN_GATEWAY),
-    permissions=(
+    operations=(
         "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways",
         "ec2:DescribeNatGateways", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpnGateways",
         "ec2:DescribeFlowLogs",
