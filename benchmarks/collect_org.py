@@ -115,13 +115,10 @@ class PageLedger:
         events.register("after-call.*.*", self._after, unique_id="bench-ledger-after")
 
     def _after(self, parsed, model, context, **_):
-        from wafr.sources.aws.session import _models
+        from wafr.sources.aws.models import paginator_config
 
         service = model.service_model.service_name
-        try:
-            config = _models.get_paginator_model(service).get_paginator(model.name)
-        except Exception:  # noqa: BLE001 - not paginated
-            config = {}
+        config = paginator_config(service, model.name) or {}
         tokens = config.get("input_token") or []
         tokens = [tokens] if isinstance(tokens, str) else tokens
         ignored = set(tokens) | {config.get("limit_key")}
@@ -136,15 +133,12 @@ class PageLedger:
             entry[1] += items
 
     def minimum(self) -> int:
-        from wafr.sources.aws.session import _models
+        from wafr.sources.aws.models import paginator_config, service_model
 
         total = 0
         for (_, _, service, operation, _), (_, items) in self.requests.items():
-            shape = _models.get_service_model(service).operation_model(operation).input_shape
-            try:
-                limit_key = _models.get_paginator_model(service).get_paginator(operation).get("limit_key")
-            except Exception:  # noqa: BLE001
-                limit_key = None
+            shape = service_model(service).operation_model(operation).input_shape
+            limit_key = (paginator_config(service, operation) or {}).get("limit_key")
             member = shape.members.get(limit_key) if shape is not None and limit_key else None
             largest = (member.metadata.get("max") if member is not None else None) or 0
             total += max(1, math.ceil(items / largest)) if largest else 1

@@ -17,6 +17,8 @@ from wafr.sources.aws.policy import iam_action
 from wafr.sources.aws.registry import all_collectors
 from wafr.sources.aws.session import open_session
 
+from aws_shapes import bucket_settings_never_set
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 OURS = ["rds", "elasticache", "dynamodb", "s3", "s3-account", "kms", "backup"]
@@ -209,6 +211,7 @@ def test_unreadable_bucket_detail_is_recorded_not_dropped():
         stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": BLOCK_ALL})
         stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", http_status_code=404)
         stub.add_client_error("get_bucket_replication", "ReplicationConfigurationNotFoundError", http_status_code=404)
+        bucket_settings_never_set(stub)
         ctx = stubbed_context(s3)
         [bucket] = list(all_collectors()["s3"].collect(ctx))
     assert bucket.region == "eu-west-1"  # the legacy "EU" location

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from wafr.demo.estate import load_spec
-from wafr.estate import ACCOUNT_TYPE
+from wafr.resource_types import ACCOUNT as ACCOUNT_TYPE
 
 ACCOUNT = "the account"
 EBS_DEFAULT = "EBS encryption by default"

@@ -16,8 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, Check, all_checks, by_environment, fail, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Coverage, Estate, Resource
+from wafr.estate import GLOBAL, Coverage, Estate, Resource
 from wafr.findings import Finding, evaluate
+from wafr.resource_types import ACCOUNT as ACCOUNT_TYPE
 
 from denial import ACCOUNT, METRICS, REGION, collector_names, flips, scanned_demo, without_needs
 

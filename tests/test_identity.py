@@ -16,6 +16,13 @@ from wafr.sources.aws.collect import collect_account
 IDENTITY_CHECKS = ("iam-user-long-lived-access-key", "iam-access-key-not-rotated", "iam-console-user-without-mfa",
                    "iam-no-centralized-identity-provider", "iam-password-policy-weak", "root-account-mfa-disabled")
 GITHUB_OIDC = "token.actions.githubusercontent.com"
+# The credential report's columns, as AWS documents them (IAM User Guide, "Getting credential reports").
+REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+                 "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+                 "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+                 "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+                 "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+                 "cert_2_active,cert_2_last_rotated\n")
 
 
 def judge(estate, check_ids=IDENTITY_CHECKS):
@@ -61,13 +68,14 @@ def test_iam_collector_records_credentials_roles_and_providers(aws, boto):
     deployer = estate.get("lambda-deployer", type="AWS::IAM::User")
     assert deployer.region == "global" and deployer.tags == {"Team": "platform"}
     assert deployer.arn.endswith(":user/lambda-deployer")
-    [recorded] = deployer.config["_access_keys"]
-    assert recorded["AccessKeyId"] == key["AccessKeyId"] and recorded["Status"] == "Active"
+    [recorded] = deployer.config["_access_keys"]  # from the credential report, which names slots, not key ids
+    assert recorded["Slot"] == 1 and recorded["Status"] == "Active" and "AccessKeyId" not in recorded
+    assert recorded["CreateDate"][:10] == key["CreateDate"].strftime("%Y-%m-%d")
     assert recorded["LastUsedDate"] is None and recorded["LastUsedService"] is None  # never used
     assert deployer.config["_login_profile"]["UserName"] == "lambda-deployer"
-    assert deployer.config["_mfa_devices"] == []
+    assert deployer.config["_mfa_active"] is False
     alice = estate.get("alice", type="AWS::IAM::User")
-    assert alice.config["_login_profile"] is None and len(alice.config["_mfa_devices"]) == 1
+    assert alice.config["_login_profile"] is None and alice.config["_mfa_active"] is True
     role = estate.get("github-deploy", type="AWS::IAM::Role")
     assert role.config["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Federated"] == provider
     oidc = estate.get(provider, type="AWS::IAM::OIDCProvider")
@@ -84,9 +92,9 @@ def test_key_last_use_is_recorded(aws, boto):
                  aws_secret_access_key=key["SecretAccessKey"]).list_users()
     estate = collect(aws, "iam")
     [recorded] = estate.get("ci-bot", type="AWS::IAM::User").config["_access_keys"]
-    assert recorded["LastUsedService"] == "iam" and recorded["LastUsedDate"]
+    assert recorded["LastUsedDate"]  # moto's report leaves the service "not_supported"; see the stubbed test
     evidence = judge(estate)[("iam-user-long-lived-access-key", "ci-bot")].evidence
-    assert "by iam" in evidence and "never used" not in evidence
+    assert "last used" in evidence and "never used" not in evidence
 
 
 def test_identity_center_collector_counts_permission_sets(aws, boto):
@@ -111,7 +119,8 @@ def test_active_access_keys_fail_and_users_without_them_pass(aws, boto):
     bad = findings[("iam-user-long-lived-access-key", "lambda-deployer")]
     assert bad.status == "FAIL" and bad.risk == "HIGH" and bad.focus_area == "IAM"
     assert set(bad.best_practices) == {"SEC02-BP02", "SEC02-BP05"}
-    assert deployer_key["AccessKeyId"][-4:] in bad.evidence and "never used" in bad.evidence
+    created = deployer_key["CreateDate"].strftime("%Y-%m-%d")
+    assert f"key 1 (created {created}" in bad.evidence and "never used" in bad.evidence
     assert "OIDC" in bad.remediation and "Identity Center" in bad.remediation
     assert findings[("iam-user-long-lived-access-key", "temporaryCDKuser")].status == "FAIL"
     assert findings[("iam-user-long-lived-access-key", "retired-bot")].status == "PASS"
@@ -176,6 +185,9 @@ def test_root_with_mfa_passes(aws):
         stub.add_response("get_account_authorization_details",
                           {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
                            "IsTruncated": False})
+        stub.add_response("generate_credential_report", {"State": "COMPLETE"})
+        stub.add_response("get_credential_report", {"Content": REPORT_HEADER.encode(), "ReportFormat": "text/csv",
+                                                    "GeneratedTime": dt.datetime(2026, 1, 1)})
         stub.add_response("list_open_id_connect_providers", {"OpenIDConnectProviderList": []})
         stub.add_response("list_saml_providers", {"SAMLProviderList": []})
         stub.add_response("get_account_password_policy",

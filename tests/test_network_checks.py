@@ -15,7 +15,9 @@ from wafr.sources.aws.session import open_session
 
 REGION = "us-east-1"
 # Every service the network checks need: one not read would withhold their passes (a gap is never a pass).
-SERVICES = sorted({need for c in all_checks().values() if c.fn.__module__ == "wafr.checks.network" for need in c.needs})
+NETWORK_MODULES = {f"wafr.checks.{m}" for m in ("internet_exposure", "vpc", "security_groups", "environment_names",
+                                                 "load_balancers", "block_storage")}
+SERVICES = sorted({need for c in all_checks().values() if c.fn.__module__ in NETWORK_MODULES for need in c.needs})
 
 
 def tagged(kind, name, **extra):

@@ -106,7 +106,10 @@ def test_access_denied_on_the_organizations_policies_is_a_note_and_not_assessed(
     assert coverage.status == "assessed" and "ListPolicies: AccessDeniedException" in coverage.detail
     [organization] = estate.of_type(ORGANIZATION)
     assert organization.config["_errors"] == {"ListDelegatedAdministrators": "AccessDeniedException",
-                                              "ListPolicies": "AccessDeniedException"}
+                                              "ListPolicies": "AccessDeniedException",
+                                              # the tag and backup policies, listed by type
+                                              "ListPolicies:TAG_POLICY": "AccessDeniedException",
+                                              "ListPolicies:BACKUP_POLICY": "AccessDeniedException"}
     assert not estate.of_type(POLICY) and len(estate.of_type("AWS::Organizations::Account")) == 1
     finding = judge(estate, "no-scp-guardrails")[(aws.account, "global")]
     assert finding.status == "NOT_ASSESSED" and "AccessDeniedException" in finding.evidence

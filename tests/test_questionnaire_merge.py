@@ -29,14 +29,14 @@ def test_scan_status_from_finding_statuses():
     assert scan_status(["FAIL", "FAIL"]) == "not-met"
     assert scan_status(["FAIL", "PASS"]) == "partly"
     assert scan_status(["PASS", "NOT_ASSESSED"]) == "met"
-    assert scan_status(["NOT_ASSESSED"]) == scan_status([]) == "not-assessed"
+    assert scan_status(["NOT_ASSESSED"]) == scan_status([]) == "not assessed"
 
 
 @pytest.mark.parametrize("answer, scan, status, source, conflict", [
-    ("unanswered", None, "not-assessed", "", None),
+    ("unanswered", None, "not assessed", "", None),
     ("unanswered", "not-met", "not-met", "scan", None),
     ("met", None, "met", "answer", None),
-    ("met", "not-assessed", "met", "answer", None),  # a check that could not judge is no evidence
+    ("met", "not assessed", "met", "answer", None),  # a check that could not judge is no evidence
     ("not-met", "not-met", "not-met", "answer+scan", None),
     ("met", "not-met", "not-met", "answer+scan", ("met", "not-met")),  # the case: met, but no budgets
     ("met", "partly", "partly", "answer+scan", ("met", "partly")),

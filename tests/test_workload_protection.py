@@ -13,6 +13,8 @@ from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.registry import all_collectors
 
+from aws_shapes import bucket_settings_never_set
+
 REGION, DR_REGION, ACCOUNT = "us-east-1", "us-west-2", "123456789012"
 CHECK = "workload-single-region"
 SERVICES = ["rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2", "s3"]
@@ -152,6 +154,7 @@ def test_unreadable_bucket_replication_is_not_assessed():
         stub.add_client_error("get_public_access_block", "NoSuchPublicAccessBlockConfiguration", http_status_code=404)
         stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", http_status_code=404)
         stub.add_client_error("get_bucket_replication", "AccessDenied", http_status_code=403)
+        bucket_settings_never_set(stub)
 
     found = only(evaluate(stubbed("s3", arrange), {CHECK: all_checks()[CHECK]}))
     assert found.status == "NOT_ASSESSED"

@@ -17,6 +17,8 @@ from wafr.sources.aws.policy import iam_action
 from wafr.sources.aws.registry import all_collectors
 from wafr.sources.aws.session import open_session
 
+from aws_shapes import function_settings_never_set
+
 REGION = "us-east-1"
 SECRET_VALUE = "hunter2-super-secret"
 
@@ -189,6 +191,7 @@ def test_lambda_keeps_a_function_whose_tags_are_denied(world):
             "Role": "arn:aws:iam::123456789012:role/orders", "MemorySize": 256, "Timeout": 10,
             "Environment": {"Variables": {"DB_PASSWORD": SECRET_VALUE}}}]})
         stub.add_client_error("list_tags", service_error_code="AccessDeniedException", http_status_code=403)
+        function_settings_never_set(stub)
         estate = collect_account(aws, [REGION], services=["lambda"], max_workers=1)
     function = estate.get("orders", type="AWS::Lambda::Function")
     assert function.config["_errors"] == {"ListTags": "AccessDeniedException"} and function.tags == {}

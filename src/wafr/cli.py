@@ -23,7 +23,7 @@ from wafr import __version__
 from wafr.control_chars import visible
 from wafr.errors import WafrError
 from wafr.history import HistoryChoice
-from wafr.history.cli import diff_command, history_command
+from wafr.history_cli import diff_command, history_command
 from wafr.estate import Estate
 from wafr.help_text import HelpGroup
 from wafr.outputs import parse_formats
@@ -388,12 +388,22 @@ def report(
 @app.command("checks")
 def list_checks(
     output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    by_bp: Annotated[bool, typer.Option(
+        "--by-bp", help="Per best practice, the checks that give evidence; per collector, what it reads "
+                        "(Markdown, as in docs/coverage.md).")] = False,
 ) -> None:
     """The check catalog: pillar, focus area, risk by environment, best-practice IDs."""
     from wafr.checks.listing import as_document, catalog_table
     from wafr.checks.registry import all_checks
 
     checks = sorted(all_checks().values(), key=lambda c: (c.pillar, c.focus_area, c.id))
+    if by_bp:
+        from wafr.framework import load as load_framework
+        from wafr.report.practice_coverage import render
+        from wafr.sources.aws.registry import all_collectors
+
+        print(render(load_framework(), checks, list(all_collectors().values())), end="")
+        return
     if output_format == "json":
         console.print_json(json.dumps([as_document(c) for c in checks]))
         return

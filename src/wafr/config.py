@@ -15,7 +15,7 @@ import click
 import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from wafr.errors import WafrError
+from wafr.errors import WafrError, read_user_text
 from wafr.terminal import USER_ERROR_EXIT, err, safe
 
 CONFIG_FILE = Path("wafr.toml")
@@ -108,12 +108,7 @@ def _problem(path: Path, text: str, item: dict[str, Any]) -> str:
 
 def read_config(path: Path) -> Config:
     """Parse and validate a wafr.toml; any problem is a WafrError naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WafrError(f"{path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise WafrError(f"Cannot read {path}: {error}") from None
+    text = read_user_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # its message ends "(at line N, column M)"

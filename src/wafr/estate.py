@@ -9,10 +9,13 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator
 
-ACCOUNT_TYPE = "AWS::::Account"
+from wafr.resource_types import ACCOUNT
+
 GLOBAL = "global"
 
-COVERAGE_STATUSES = ("assessed", "denied", "failed", "unsupported", "skipped")
+# "not-enabled": the account has not turned the service on, or its support plan lacks the API (Compute Optimizer
+# not opted in, Trusted Advisor on a Basic plan): a fact about the account, not a failed read.
+COVERAGE_STATUSES = ("assessed", "denied", "failed", "unsupported", "skipped", "not-enabled")
 
 
 @dataclass
@@ -46,6 +49,11 @@ class Resource:
     def label(self) -> str:
         """How a person names it: its Name tag or name, else its id."""
         return self.name or self.id
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """The calls that failed for this resource, as its collector recorded them: operation -> error code."""
+        return self.config.get("_errors") or {}
 
     def link(self, key: str) -> list[str]:
         return self.links.get(key, [])
@@ -168,7 +176,7 @@ class Estate:
 
     def account_resource(self, account: str, region: str = GLOBAL) -> Resource:
         """The account itself, for account-wide (or account-in-a-region) findings."""
-        return Resource(type=ACCOUNT_TYPE, id=account, account=account, region=region, name=account)
+        return Resource(type=ACCOUNT, id=account, account=account, region=region, name=account)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)

@@ -11,8 +11,10 @@ from typing import Any
 from wafr import __version__
 from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, Check, Result, all_checks, not_assessed
 from wafr.environment import classify_estate
-from wafr.estate import ACCOUNT_TYPE, Estate, Resource
+from wafr.estate import Estate, Resource
 from wafr.gaps import CoverageGaps, Gap, costs
+from wafr.phrases import first_few
+from wafr.resource_types import ACCOUNT
 
 SCHEMA = "wafr.findings/1"
 RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
@@ -35,11 +37,14 @@ class Finding:
     remediation: str
     # Set on a SUPPRESSED finding: the acceptances.yaml entry that accepted the risk (wafr.acceptances).
     acceptance: dict[str, Any] | None = None
+    # Set on a metric finding: what it was measured from (wafr.metrics.measurements), so the review needs no estate.
+    measurements: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         plain = asdict(self)
-        if plain["acceptance"] is None:  # an optional field: absent unless a risk was accepted
-            del plain["acceptance"]
+        for optional in ("acceptance", "measurements"):  # absent unless a risk was accepted, or metrics measured
+            if plain[optional] is None:
+                del plain[optional]
         return plain
 
 
@@ -59,6 +64,7 @@ def _finding(check: Check, result: Result) -> Finding:
         resource={"type": r.type, "id": r.id, "arn": r.arn, "account": r.account,
                   "region": r.region, "name": r.label},
         environment=r.environment, evidence=result.evidence, remediation=check.remediation,
+        measurements=dict(result.measurements) if result.measurements else None,
     )
 
 
@@ -100,7 +106,7 @@ def _within_coverage(check: Check, findings: list[Finding], coverage: CoverageGa
     for (account, region), missing in costs(gaps).items():
         count = withheld[(account, region)]
         note = f"; {count} passing result(s) here withheld" if count else ""
-        place = Resource(type=ACCOUNT_TYPE, id=account, account=account, region=region, name=account)
+        place = Resource(type=ACCOUNT, id=account, account=account, region=region, name=account)
         marker = _finding(check, not_assessed(place, f"Not assessed: {_reasons(missing)}{note}."))
         if marker.id not in own:  # the check's own account-wide verdict (a FAIL, or its own reason) stands
             kept.append(marker)
@@ -109,8 +115,7 @@ def _within_coverage(check: Check, findings: list[Finding], coverage: CoverageGa
 
 def _reasons(gaps: list[Gap], limit: int = 3) -> str:
     reasons = list(dict.fromkeys(g.reason for g in gaps))
-    more = f" and {len(reasons) - limit} more" if len(reasons) > limit else ""
-    return "; ".join(reasons[:limit]) + more
+    return first_few(reasons, limit, sep="; ")
 
 
 def evaluate(estate: Estate, checks: dict[str, Check] | None = None) -> list[Finding]:

@@ -19,6 +19,7 @@ RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", NOT_ASSESSED: "
 
 # A resource's environment; risk depends on it.
 ENVIRONMENTS = ("prod", "staging", "dev", "unknown")
+PRODUCTION_LIKE = ("prod", "unknown")  # an unknown environment is treated as production until shown otherwise
 
 # A best practice's status, as the WA Tool would read it.
 MET, NOT_MET, PARTLY, BP_NOT_ASSESSED = "met", "not met", "partly", "not assessed"

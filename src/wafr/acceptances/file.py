@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from wafr.checks.registry import ENVIRONMENTS
-from wafr.errors import WafrError
+from wafr.errors import WafrError, read_user_text
 
 SCHEMA = "wafr.acceptances/1"
 DEFAULT_FILE = Path("acceptances.yaml")
@@ -130,12 +130,7 @@ def yaml() -> YAML:
 
 def load_document(path: Path) -> Any:
     """The file's YAML tree (ruamel's commented maps), or a clear error naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WafrError(f"{path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise WafrError(f"Cannot read {path}: {error}") from None
+    text = read_user_text(path)
     try:
         return yaml().load(text)
     except YAMLError as error:

@@ -7,16 +7,20 @@ from typing import Iterable, Iterator
 
 from wafr.checks.network import component_key, kind_name
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, Estate, Resource
+from wafr.estate import Estate, Resource
+from wafr.phrases import first_few
+from wafr.resource_types import (ACCOUNT, DYNAMODB_TABLE, EC2_INSTANCE, EC2_SUBNET, EC2_VPC, ECS_CLUSTER, ECS_SERVICE,
+                                 ELASTICACHE_CACHE_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELB_LOAD_BALANCER,
+                                 LAMBDA_FUNCTION, RDS_DB_CLUSTER, RDS_DB_INSTANCE)
+from wafr.vocabulary import ENVIRONMENTS
 
-VPC, SUBNET = "AWS::EC2::VPC", "AWS::EC2::Subnet"
 # Workloads. Plumbing (route tables, rules, ENIs) says nothing about which environments share the account.
 WORKLOAD_TYPES = (
-    VPC, "AWS::EC2::Instance", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::ElastiCache::ReplicationGroup",
-    "AWS::ElastiCache::CacheCluster", "AWS::DynamoDB::Table", "AWS::ECS::Cluster", "AWS::ECS::Service",
-    "AWS::Lambda::Function", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    EC2_VPC, EC2_INSTANCE, RDS_DB_INSTANCE, RDS_DB_CLUSTER, ELASTICACHE_REPLICATION_GROUP,
+    ELASTICACHE_CACHE_CLUSTER, DYNAMODB_TABLE, ECS_CLUSTER, ECS_SERVICE,
+    LAMBDA_FUNCTION, ELB_LOAD_BALANCER,
 )
-ENV_ORDER = ("prod", "staging", "dev")
+ENV_ORDER = ENVIRONMENTS[:-1]  # the known ones, without "unknown"
 EXAMPLES = 4
 
 
@@ -36,10 +40,9 @@ def _risk(environments: Iterable[str]) -> str:
 def _summary(grouped: dict[str, list[Resource]], with_basis: bool = False) -> str:
     parts = []
     for env, members in grouped.items():
-        shown = [f"{kind_name(r.type)} {r.label}" + (f" ({r.environment_basis})" if with_basis else "")
-                 for r in members[:EXAMPLES]]
-        more = f" and {len(members) - EXAMPLES} more" if len(members) > EXAMPLES else ""
-        parts.append(f"{env}: {len(members)} ({', '.join(shown)}{more})")
+        labels = [f"{kind_name(r.type)} {r.label}" + (f" ({r.environment_basis})" if with_basis else "")
+                  for r in members]
+        parts.append(f"{env}: {len(members)} ({first_few(labels, EXAMPLES)})")
     return "; ".join(parts)
 
 
@@ -53,7 +56,7 @@ def _summary(grouped: dict[str, list[Resource]], with_basis: bool = False) -> st
     remediation="Move development and staging into their own AWS accounts under AWS Organizations (e.g. a "
                 "workloads OU with prod, staging and dev accounts), so deployments, human access and costs are "
                 "bounded per environment.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
 )
 def environments_share_account(estate: Estate) -> Iterator[Result]:
@@ -83,16 +86,16 @@ def environments_share_account(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC01-BP01", "OPS05-BP08"],
     remediation="Move the workloads of the other environment out into their own VPC (and, better, their own "
                 "account), so a development host cannot reach production over the VPC's private network.",
-    resource_types=[VPC, SUBNET],
+    resource_types=[EC2_VPC, EC2_SUBNET],
     needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
 )
 def environments_share_network(estate: Estate) -> Iterator[Result]:
-    for vpc in estate.of_type(VPC):
+    for vpc in estate.of_type(EC2_VPC):
         members = list(estate.linked_to("vpc", vpc.id))
-        for subnet in estate.linked_to("vpc", vpc.id, SUBNET):
+        for subnet in estate.linked_to("vpc", vpc.id, EC2_SUBNET):
             members += estate.linked_to("subnets", subnet.id)
         yield from _judge_network(vpc, members)
-    for subnet in estate.of_type(SUBNET):
+    for subnet in estate.of_type(EC2_SUBNET):
         yield from _judge_network(subnet, estate.linked_to("subnets", subnet.id))
 
 
@@ -105,7 +108,7 @@ def _judge_network(container: Resource, members: list[Resource]) -> Iterator[Res
         return
     signals = list(workloads.values()) + ([container] if _own_environment(container) else [])
     grouped = _by_environment(signals)
-    where = "VPC" if container.type == VPC else "subnet"
+    where = "VPC" if container.type == EC2_VPC else "subnet"
     if len(grouped) > 1:
         yield fail(container, f"The {where} holds {' and '.join(grouped)} workloads - {_summary(grouped, True)}.",
                    risk=_risk(grouped))

@@ -9,17 +9,18 @@ from typing import Any, Iterator, Mapping
 from wafr.checks.policies import NARROWING_KEYS, open_statements
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
+from wafr.phrases import first_few
+from wafr.resource_types import (APIGWV2_API, APIGWV2_DOMAIN_NAME, APIGWV2_STAGE, APIGW_DOMAIN_NAME, APIGW_REST_API,
+                                 APIGW_STAGE)
+from wafr.vocabulary import PRODUCTION_LIKE
 
-REST_API, STAGE, DOMAIN = "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage", "AWS::ApiGateway::DomainName"
-HTTP_API, HTTP_STAGE = "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"
-HTTP_DOMAIN = "AWS::ApiGatewayV2::DomainName"
 ALL_METHODS = "*/*"  # a REST stage's method settings for every method, as AWS keys them
 # TLS policies that still accept TLS 1.0 or 1.1 (every other policy AWS offers requires TLS 1.2 or newer).
 OLD_TLS = ("TLS_1_0", "SecurityPolicy_TLS10", "SecurityPolicy_TLS11")
 
 
 def shown(items: list[str], limit: int = 5) -> str:
-    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return first_few(items, limit)
 
 
 def stage_default(stage: Resource) -> Mapping[str, Any]:
@@ -47,11 +48,11 @@ def access_logs(stage: Resource, key: str, arn: str) -> Result:
     best_practices=["SEC04-BP01", "OPS04-BP02"],
     remediation="Turn on access logging for the stage (a CloudWatch Logs group or Firehose stream, with the caller, "
                 "request id, status and latency in the format).",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_access_logging_off(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         yield access_logs(stage, "accessLogSettings", "destinationArn")
 
 
@@ -64,11 +65,11 @@ def apigateway_rest_stage_access_logging_off(estate: Estate) -> Iterator[Result]
     best_practices=["SEC04-BP01", "OPS04-BP02"],
     remediation="Turn on access logging for the stage (AccessLogSettings with a CloudWatch Logs group and a format "
                 "that records the caller, request id, status, latency and integration error).",
-    resource_types=[HTTP_STAGE],
+    resource_types=[APIGWV2_STAGE],
     needs=("apigatewayv2",),
 )
 def http_api_stage_access_logging_off(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(HTTP_STAGE):
+    for stage in estate.of_type(APIGWV2_STAGE):
         yield access_logs(stage, "AccessLogSettings", "DestinationArn")
 
 
@@ -81,11 +82,11 @@ def http_api_stage_access_logging_off(estate: Estate) -> Iterator[Result]:
     best_practices=["OPS04-BP02"],
     remediation="Set the stage's CloudWatch logging level to ERROR (or INFO while investigating) for all methods, "
                 "leaving full request and response data logging off where payloads are sensitive.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_execution_logging_off(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         level = stage_default(stage).get("loggingLevel") or "OFF"
         if level in ("ERROR", "INFO"):
             yield passed(stage, f"Execution logging is at {level} for all methods.")
@@ -102,11 +103,11 @@ def apigateway_rest_stage_execution_logging_off(estate: Estate) -> Iterator[Resu
     best_practices=["OPS04-BP05", "REL06-BP07"],
     remediation="Turn on X-Ray tracing for the stage so a request can be followed from the API into the functions "
                 "and services behind it.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_tracing_off(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         if stage.config.get("tracingEnabled"):
             yield passed(stage, "X-Ray tracing is on.")
         else:
@@ -129,11 +130,11 @@ def throttling(stage: Resource, limits: Mapping[str, Any], rate: str, burst: str
     best_practices=["REL05-BP02", "SUS02-BP06"],
     remediation="Set a default rate and burst limit for the stage's methods sized to what the backend can serve, "
                 "and per-client limits with usage plans where callers are known.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         yield throttling(stage, stage_default(stage), "throttlingRateLimit", "throttlingBurstLimit")
 
 
@@ -146,11 +147,11 @@ def apigateway_rest_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
     best_practices=["REL05-BP02", "SUS02-BP06"],
     remediation="Set the stage's default route throttling (ThrottlingRateLimit and ThrottlingBurstLimit) to what the "
                 "integrations behind it can serve.",
-    resource_types=[HTTP_STAGE],
+    resource_types=[APIGWV2_STAGE],
     needs=("apigatewayv2",),
 )
 def http_api_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(HTTP_STAGE):
+    for stage in estate.of_type(APIGWV2_STAGE):
         yield throttling(stage, stage.config.get("DefaultRouteSettings") or {}, "ThrottlingRateLimit",
                          "ThrottlingBurstLimit")
 
@@ -164,12 +165,12 @@ def http_api_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
     best_practices=["PERF03-BP05"],
     remediation="Where GET responses repeat, turn on the stage cache with a TTL the data tolerates and cache keys for "
                 "the parameters that change the answer; leave it off for APIs whose reads do not repeat.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_cache_off(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
-        if stage.environment not in ("prod", "unknown"):
+    for stage in estate.of_type(APIGW_STAGE):
+        if stage.environment not in PRODUCTION_LIKE:
             continue  # a cache is a production choice; in dev it is spend
         if stage.config.get("cacheClusterEnabled"):
             yield passed(stage, f"A {stage.config.get('cacheClusterSize', '?')} GB cache serves repeated reads.")
@@ -185,11 +186,11 @@ def apigateway_rest_stage_cache_off(estate: Estate) -> Iterator[Result]:
     risk=by_environment(prod="MEDIUM"),
     best_practices=["SEC08-BP02"],
     remediation="Turn on cache data encryption for the stage's methods (caching/dataEncrypted) and flush the cache.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_cache_not_encrypted(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         if not stage.config.get("cacheClusterEnabled"):
             continue  # nothing is stored
         if stage_default(stage).get("cacheDataEncrypted"):
@@ -207,11 +208,11 @@ def apigateway_rest_stage_cache_not_encrypted(estate: Estate) -> Iterator[Result
     best_practices=["SEC05-BP03"],
     remediation="Associate an AWS WAF web ACL with the stage, with AWS managed rule groups (common rule set, known "
                 "bad inputs, IP reputation) and a rate-based rule.",
-    resource_types=[STAGE],
+    resource_types=[APIGW_STAGE],
     needs=("apigateway",),
 )
 def apigateway_rest_stage_without_waf(estate: Estate) -> Iterator[Result]:
-    for stage in estate.of_type(STAGE):
+    for stage in estate.of_type(APIGW_STAGE):
         if is_private(stage):
             continue  # reachable only through VPC endpoints: its resource policy is what guards it
         acl = stage.config.get("webAclArn")
@@ -230,14 +231,14 @@ def apigateway_rest_stage_without_waf(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Give every method an authorizer (IAM, a Cognito user pool or a Lambda authorizer); an API key is "
                 "for usage plans, not for authorization. Leave only CORS preflight (OPTIONS) methods open.",
-    resource_types=[REST_API],
+    resource_types=[APIGW_REST_API],
     needs=("apigateway",),
 )
 def apigateway_rest_method_without_authorization(estate: Estate) -> Iterator[Result]:
-    for api in estate.of_type(REST_API):
+    for api in estate.of_type(APIGW_REST_API):
         resources = api.config.get("resources")
         if resources is None:
-            code = (api.config.get("_errors") or {}).get("GetResources")
+            code = api.errors.get("GetResources")
             yield not_assessed(api, f"GetResources failed ({code}), so its methods are unknown." if code
                                else "The API's methods were not read.")
             continue
@@ -285,11 +286,11 @@ def _denies_others(policy: Any) -> bool:
     best_practices=["SEC03-BP07"],
     remediation="Limit the private API's resource policy to your VPC endpoints or VPCs: an aws:SourceVpce or "
                 "aws:SourceVpc condition on the Allow, or a Deny for requests from any other endpoint.",
-    resource_types=[REST_API],
+    resource_types=[APIGW_REST_API],
     needs=("apigateway",),
 )
 def apigateway_private_api_policy_open(estate: Estate) -> Iterator[Result]:
-    for api in estate.of_type(REST_API):
+    for api in estate.of_type(APIGW_REST_API):
         if not is_private(api):
             continue  # a public API's policy narrows callers further; its authorization is judged above
         policy = _policy(api)
@@ -322,11 +323,11 @@ def domain_tls(domain: Resource, policies: list[str]) -> Result:
     best_practices=["SEC09-BP02"],
     remediation="Set the custom domain's security policy to TLS_1_2 (or a TLS 1.3 policy) after checking that no "
                 "client still needs TLS 1.0.",
-    resource_types=[DOMAIN],
+    resource_types=[APIGW_DOMAIN_NAME],
     needs=("apigateway",),
 )
 def apigateway_domain_tls_outdated(estate: Estate) -> Iterator[Result]:
-    for domain in estate.of_type(DOMAIN):
+    for domain in estate.of_type(APIGW_DOMAIN_NAME):
         policy = domain.config.get("securityPolicy")
         yield domain_tls(domain, [policy] if policy else [])
 
@@ -340,11 +341,11 @@ def apigateway_domain_tls_outdated(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC09-BP02"],
     remediation="Set the custom domain's security policy to TLS_1_2 (or a TLS 1.3 policy) after checking that no "
                 "client still needs TLS 1.0.",
-    resource_types=[HTTP_DOMAIN],
+    resource_types=[APIGWV2_DOMAIN_NAME],
     needs=("apigatewayv2",),
 )
 def http_api_domain_tls_outdated(estate: Estate) -> Iterator[Result]:
-    for domain in estate.of_type(HTTP_DOMAIN):
+    for domain in estate.of_type(APIGWV2_DOMAIN_NAME):
         configs = domain.config.get("DomainNameConfigurations") or []
         yield domain_tls(domain, [c["SecurityPolicy"] for c in configs if c.get("SecurityPolicy")])
 
@@ -358,14 +359,14 @@ def http_api_domain_tls_outdated(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Attach an authorizer (JWT, IAM or Lambda) to every HTTP API route, and to a WebSocket API's "
                 "$connect route; leave only CORS preflight (OPTIONS) routes open.",
-    resource_types=[HTTP_API],
+    resource_types=[APIGWV2_API],
     needs=("apigatewayv2",),
 )
 def http_api_route_without_authorization(estate: Estate) -> Iterator[Result]:
-    for api in estate.of_type(HTTP_API):
+    for api in estate.of_type(APIGWV2_API):
         routes = api.config.get("Routes")
         if routes is None:
-            code = (api.config.get("_errors") or {}).get("GetRoutes")
+            code = api.errors.get("GetRoutes")
             yield not_assessed(api, f"GetRoutes failed ({code}), so its routes are unknown." if code
                                else "The API's routes were not read.")
             continue

@@ -7,8 +7,8 @@ from typing import Any, Iterator, Mapping
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
+from wafr.resource_types import ECR_REGISTRY_SCANNING_CONFIGURATION, ECR_REPOSITORY
 
-REPOSITORY, SCANNING = "AWS::ECR::Repository", "AWS::ECR::RegistryScanningConfiguration"
 
 
 def registry_scan(repository: Resource, scanning: Mapping[str, Any] | None) -> str | None:
@@ -30,12 +30,12 @@ def registry_scan(repository: Resource, scanning: Mapping[str, Any] | None) -> s
     best_practices=["SEC06-BP01"],
     remediation="Turn on scanning for the repository: enhanced scanning (Amazon Inspector, continuous) with a registry "
                 "rule that covers it, or at least basic scan on push; act on the findings on a deadline.",
-    resource_types=[REPOSITORY],
+    resource_types=[ECR_REPOSITORY],
     needs=("ecr",),
 )
 def ecr_scan_on_push_off(estate: Estate) -> Iterator[Result]:
-    registries = {(r.account, r.region): r.config for r in estate.of_type(SCANNING)}
-    for repository in estate.of_type(REPOSITORY):
+    registries = {(r.account, r.region): r.config for r in estate.of_type(ECR_REGISTRY_SCANNING_CONFIGURATION)}
+    for repository in estate.of_type(ECR_REPOSITORY):
         by_rule = registry_scan(repository, registries.get((repository.account, repository.region)))
         if by_rule:
             yield passed(repository, f"Images are scanned by {by_rule}.")
@@ -55,11 +55,11 @@ def ecr_scan_on_push_off(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC06-BP04"],
     remediation="Set the repository's image tag mutability to IMMUTABLE (or IMMUTABLE_WITH_EXCLUSION for a moving "
                 "tag such as latest) and deploy by digest, so the image that runs is the one built and tested.",
-    resource_types=[REPOSITORY],
+    resource_types=[ECR_REPOSITORY],
     needs=("ecr",),
 )
 def ecr_tags_mutable(estate: Estate) -> Iterator[Result]:
-    for repository in estate.of_type(REPOSITORY):
+    for repository in estate.of_type(ECR_REPOSITORY):
         mutability = repository.config.get("imageTagMutability", "MUTABLE")
         if mutability.startswith("IMMUTABLE"):
             yield passed(repository, f"Image tag mutability is {mutability}.")
@@ -77,12 +77,12 @@ def ecr_tags_mutable(estate: Estate) -> Iterator[Result]:
     best_practices=["SUS04-BP03", "COST04-BP04"],
     remediation="Add a lifecycle policy that expires untagged images after a few days and keeps only the last N "
                 "tagged images that could still be rolled back to.",
-    resource_types=[REPOSITORY],
+    resource_types=[ECR_REPOSITORY],
     needs=("ecr",),
 )
 def ecr_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
-    for repository in estate.of_type(REPOSITORY):
-        code = (repository.config.get("_errors") or {}).get("GetLifecyclePolicy")
+    for repository in estate.of_type(ECR_REPOSITORY):
+        code = repository.errors.get("GetLifecyclePolicy")
         rules = (repository.config.get("LifecyclePolicy") or {}).get("rules") if not code else None
         if code:
             yield not_assessed(repository, f"GetLifecyclePolicy failed for this repository ({code}).")

@@ -8,10 +8,12 @@ from typing import Iterator
 
 from wafr.checks.org_evidence import organizations_by_account
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource, by_account
+from wafr.estate import GLOBAL, Estate, Resource, by_account
+from wafr.resource_types import (ACCOUNT, BUDGET, DYNAMODB_TABLE, EC2_CLIENT_VPN_ENDPOINT, EC2_INSTANCE,
+                                 EC2_NAT_GATEWAY, EC2_VOLUME, ECS_SERVICE, ELASTICACHE_CACHE_CLUSTER,
+                                 ELASTICACHE_REPLICATION_GROUP, ELB_LOAD_BALANCER, LAMBDA_FUNCTION, ORG_ACCOUNT,
+                                 RDS_DB_CLUSTER, RDS_DB_INSTANCE, S3_BUCKET)
 
-BUDGET = "AWS::Budgets::Budget"
-ORG_ACCOUNT = "AWS::Organizations::Account"
 
 # Tag keys that attribute cost to an owner, team or product, compared without case or separators
 # ("cost-center" = "CostCenter"). Environment alone is not one: it says which stage, not whose money.
@@ -20,10 +22,10 @@ COST_ALLOCATION_TAG_KEYS = ("CostCenter", "CostCentre", "Project", "Team", "Owne
 # Resources that cost money and that a team tags; settings, rules, listeners, route tables and the like
 # carry no cost of their own and are left out.
 COST_BEARING_TYPES = (
-    "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NatGateway", "AWS::EC2::ClientVpnEndpoint",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
-    "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster", "AWS::DynamoDB::Table",
-    "AWS::S3::Bucket", "AWS::ECS::Service", "AWS::Lambda::Function",
+    EC2_INSTANCE, EC2_VOLUME, EC2_NAT_GATEWAY, EC2_CLIENT_VPN_ENDPOINT,
+    ELB_LOAD_BALANCER, RDS_DB_INSTANCE, RDS_DB_CLUSTER,
+    ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER, DYNAMODB_TABLE,
+    S3_BUCKET, ECS_SERVICE, LAMBDA_FUNCTION,
 )
 TAGGED_SHARE_MIN = 0.5
 
@@ -37,9 +39,9 @@ def has_cost_allocation_tag(resource: Resource) -> bool:
 
 def _judged_for_tags(resource: Resource) -> bool:
     """Whether a resource counts towards the tagged share."""
-    if any("tag" in operation.lower() for operation in resource.config.get("_errors", {})):
+    if any("tag" in operation.lower() for operation in resource.errors):
         return False  # its tags could not be read: unknown, not untagged
-    if resource.type == "AWS::ElastiCache::CacheCluster" and resource.config.get("ReplicationGroupId"):
+    if resource.type == ELASTICACHE_CACHE_CLUSTER and resource.config.get("ReplicationGroupId"):
         return False  # a node of a replication group, which is counted itself
     return True
 
@@ -87,7 +89,7 @@ def _consolidated_budget(estate: Estate, account: str, budgets: dict[str, list[R
     remediation="Create a monthly cost budget for the account (and per environment or team once cost-allocation "
                 "tags are in place) that alerts the owners at 80% of actual and 100% of forecasted spend, and "
                 "review the forecast each month.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("budgets",),
 )
 def no_budgets(estate: Estate) -> Iterator[Result]:
@@ -118,7 +120,7 @@ def no_budgets(estate: Estate) -> Iterator[Result]:
     remediation="Agree a small tagging schema (e.g. CostCenter, Team, Application alongside Environment), apply it "
                 "through the IaC stacks (CDK Tags.of(app).add), activate the keys as cost allocation tags in the "
                 "Billing console, and enforce them with tag policies.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("ec2", "vpc", "client-vpn", "elbv2", "rds", "elasticache", "dynamodb", "s3", "ecs", "lambda"),
 )
 def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
@@ -150,7 +152,7 @@ def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
     remediation="Create an AWS Organization (or join the company's) with a management account that runs no "
                 "workloads, and move production, staging and development into their own member accounts, so "
                 "spend is visible per account and guardrails (SCPs) apply centrally.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("organizations",),
 )
 def account_not_in_organization(estate: Estate) -> Iterator[Result]:

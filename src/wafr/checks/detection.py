@@ -8,11 +8,9 @@ from typing import Callable, Iterator
 
 from wafr.checks.org_evidence import GUARDDUTY, SECURITY_HUB, delegated_administrator, organizations_by_account
 from wafr.checks.registry import PASS, Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, Estate, Resource, by_account
+from wafr.estate import Estate, Resource, by_account
+from wafr.resource_types import ACCOUNT, CLOUDTRAIL_TRAIL, GUARDDUTY_DETECTOR, SECURITYHUB_HUB
 
-TRAIL = "AWS::CloudTrail::Trail"
-DETECTOR = "AWS::GuardDuty::Detector"
-HUB = "AWS::SecurityHub::Hub"
 
 
 def _by_account_region(resources: list[Resource]) -> dict[tuple[str, str], list[Resource]]:
@@ -36,7 +34,7 @@ def _trail_verdict(target: Resource, trails: list[Resource], regions_read: int) 
         if any(_is_logging(c) for c in copies):
             home = copies[0].config.get("HomeRegion")
             return passed(target, f"multi-Region trail {copies[0].label} (home {home}) is logging")
-    unread = [copies[0].label for copies in multi.values() if all("_errors" in c.config for c in copies)]
+    unread = [copies[0].label for copies in multi.values() if all(c.errors for c in copies)]
     if unread:
         return not_assessed(target, f"the logging status of multi-Region trail {unread[0]} could not be read")
     where = f"in the {regions_read} Region(s) read"
@@ -72,11 +70,11 @@ def _organization_trails(estate: Estate, trails: dict[str, list[Resource]]) -> d
     remediation="Create one multi-Region trail (an organization trail from the management account where there is an "
                 "organization) that delivers to an S3 bucket in a separate log-archive account, with log file "
                 "validation and KMS encryption, and alarm when logging stops.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("cloudtrail",),
 )
 def cloudtrail_no_multi_region_trail(estate: Estate) -> Iterator[Result]:
-    trails = by_account(estate.of_type(TRAIL))
+    trails = by_account(estate.of_type(CLOUDTRAIL_TRAIL))
     organization_trails = _organization_trails(estate, trails)
     for account in estate.accounts:
         target = estate.account_resource(account)
@@ -127,7 +125,7 @@ def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str
     remediation="Enable GuardDuty in every Region, from a delegated administrator account that auto-enables it for "
                 "all the organization's accounts, and route its findings to the team through EventBridge or "
                 "Security Hub.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("guardduty",),
 )
 def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
@@ -145,7 +143,7 @@ def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
             return fail(target, f"GuardDuty detector {detectors[0].id} is {status}")
         return fail(target, f"no GuardDuty detector exists in {target.region}")
 
-    yield from _regional_service(estate, "guardduty", _by_account_region(estate.of_type(DETECTOR)), judge)
+    yield from _regional_service(estate, "guardduty", _by_account_region(estate.of_type(GUARDDUTY_DETECTOR)), judge)
 
 
 @check(
@@ -158,7 +156,7 @@ def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
     remediation="Enable Security Hub in every Region with the AWS Foundational Security Best Practices standard, "
                 "aggregate its findings into one Region of a security account, and route high-severity findings "
                 "to the team.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("securityhub",),
 )
 def securityhub_not_enabled(estate: Estate) -> Iterator[Result]:
@@ -171,4 +169,4 @@ def securityhub_not_enabled(estate: Estate) -> Iterator[Result]:
             return passed(target, f"Security Hub is enabled (since {hubs[0].config.get('SubscribedAt', '?')[:10]})")
         return fail(target, f"Security Hub is not enabled in {target.region}")
 
-    yield from _regional_service(estate, "securityhub", _by_account_region(estate.of_type(HUB)), judge)
+    yield from _regional_service(estate, "securityhub", _by_account_region(estate.of_type(SECURITYHUB_HUB)), judge)

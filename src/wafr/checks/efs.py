@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from wafr.checks.data_stores import BACKUP_PLAN, PRODUCTION_LIKE, selects
-from wafr.checks.messaging import unread
+from wafr.checks.data_stores import KeyDirectory, selects
 from wafr.checks.policies import actions_of, denies_insecure_transport, open_statements
-from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
+from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
-
-FILE_SYSTEM = "AWS::EFS::FileSystem"
+from wafr.resource_types import BACKUP_PLAN, EFS_FILE_SYSTEM
+from wafr.vocabulary import PRODUCTION_LIKE
 
 
 def one_zone(fs: Resource) -> str | None:
@@ -29,13 +28,15 @@ def one_zone(fs: Resource) -> str | None:
     remediation="EFS cannot encrypt a file system in place: create an encrypted one (a customer managed KMS key for "
                 "sensitive data), copy the data with AWS DataSync, and move the mounts; enforce "
                 "elasticfilesystem:Encrypted in an SCP or IAM policy for new file systems.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_not_encrypted(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    keys = KeyDirectory(estate)
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
+        key = fs.config.get("KmsKeyId")
         if fs.config.get("Encrypted"):
-            yield passed(fs, f"Encrypted with KMS key {fs.config.get('KmsKeyId') or 'aws/elasticfilesystem'}.")
+            yield passed(fs, f"Encrypted with {keys.describe(fs, key) if key else 'the AWS managed key'}.")
         else:
             yield fail(fs, "Encrypted is false: files, metadata and backups of it are stored unencrypted.")
 
@@ -49,11 +50,11 @@ def efs_not_encrypted(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC09-BP02"],
     remediation="Add a file system policy that denies every action to principal \"*\" when aws:SecureTransport is "
                 "false, and mount with the EFS mount helper's tls option.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_tls_not_enforced(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         if why := unread(fs, "DescribeFileSystemPolicy"):
             yield not_assessed(fs, why)
         elif denies_insecure_transport(fs.config.get("FileSystemPolicy")):
@@ -72,11 +73,11 @@ def efs_tls_not_enforced(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Limit the file system policy's principals to the roles that mount it, or add an aws:PrincipalOrgID "
                 "or aws:SourceVpc condition.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_policy_public(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         policy = fs.config.get("FileSystemPolicy")
         statements = open_statements(policy)
         if why := unread(fs, "DescribeFileSystemPolicy") or unread(fs, "FileSystemPolicy (not JSON)"):
@@ -99,12 +100,12 @@ def efs_policy_public(estate: Estate) -> Iterator[Result]:
     best_practices=["REL09-BP03", "REL09-BP01"],
     remediation="Turn on EFS automatic backups (daily, kept 35 days) or select the file system in an AWS Backup plan "
                 "with the retention and cross-Region copy the recovery objectives ask for.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_backups_off(estate: Estate) -> Iterator[Result]:
     plans = list(estate.of_type(BACKUP_PLAN))
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         status = (fs.config.get("BackupPolicy") or {}).get("Status")
         selecting = [p for p in plans if p.account == fs.account and p.region == fs.region
                      and any(selects(s, fs) for s in p.config.get("BackupSelections") or [])]
@@ -131,11 +132,11 @@ def efs_backups_off(estate: Estate) -> Iterator[Result]:
     best_practices=["REL10-BP01"],
     remediation="Use a Regional (multi-AZ) file system for production data and create a mount target in every "
                 "Availability Zone its clients run in.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_single_az(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         zone = one_zone(fs)
         targets = fs.config.get("MountTargets")
         zones = sorted({t.get("AvailabilityZoneName") or t.get("SubnetId", "?") for t in targets or []})
@@ -164,11 +165,11 @@ def efs_single_az(estate: Estate) -> Iterator[Result]:
     best_practices=["SUS04-BP03"],
     remediation="Add a lifecycle policy that moves files not read for 30 days to Infrequent Access (and later to "
                 "Archive), with TransitionToPrimaryStorageClass on first access if they become hot again.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         moves = [f"{k.removeprefix('TransitionTo')} {v.replace('_', ' ').lower()}"
                  for policy in fs.config.get("LifecyclePolicies") or [] for k, v in policy.items()
                  if k in ("TransitionToIA", "TransitionToArchive")]
@@ -190,15 +191,16 @@ def efs_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
     best_practices=["SUS04-BP04"],
     remediation="Switch the file system to Elastic throughput, which scales with the workload and is billed for what "
                 "it uses; keep Provisioned only where a steady, measured throughput makes it cheaper.",
-    resource_types=[FILE_SYSTEM],
+    resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
 )
 def efs_provisioned_throughput(estate: Estate) -> Iterator[Result]:
-    for fs in estate.of_type(FILE_SYSTEM):
+    for fs in estate.of_type(EFS_FILE_SYSTEM):
         mode = fs.config.get("ThroughputMode") or "bursting"
         if mode == "provisioned":
             mibps = fs.config.get("ProvisionedThroughputInMibps")
-            yield fail(fs, f"Throughput is provisioned at {mibps if mibps is not None else '?'} MiB/s: reserved and "
+            rate = f"{mibps:g}" if isinstance(mibps, (int, float)) else "?"
+            yield fail(fs, f"Throughput is provisioned at {rate} MiB/s: reserved and "
                            "paid for whether the workload uses it or not.")
         else:
             how = {"elastic": "scales with the workload", "bursting": "grows with the data stored, with burst credits"}

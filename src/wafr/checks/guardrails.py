@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from wafr.checks.org_evidence import ORGANIZATION, is_management_copy
+from wafr.checks.org_evidence import is_management_copy
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
 from wafr.estate import GLOBAL, Estate, Resource
+from wafr.resource_types import ORGANIZATION, ORG_POLICY
 
-POLICY = "AWS::Organizations::Policy"
 FULL_ACCESS = "p-FullAWSAccess"  # the AWS-managed SCP that allows everything, attached by default
 
 
@@ -17,15 +17,15 @@ def _scp_verdict(organization: Resource, policies: list[Resource]) -> Result:
     if organization.config.get("FeatureSet") == "CONSOLIDATED_BILLING":
         return fail(organization, "the organization has only consolidated billing features enabled, so it cannot "
                                   "apply service control policies")
-    if "ListPolicies" in organization.config.get("_errors", {}):
+    if "ListPolicies" in organization.errors:
         return not_assessed(organization, "the service control policies could not be listed "
-                                          f"({organization.config['_errors']['ListPolicies']})")
+                                          f"({organization.errors['ListPolicies']})")
     own = [p for p in policies if p.id != FULL_ACCESS]
     attached = sorted(p.label for p in own if p.config.get("Targets"))
     if attached:
         return passed(organization, f"{len(attached)} service control polic{'y' if len(attached) == 1 else 'ies'} "
                                     f"beyond FullAWSAccess attached: {', '.join(attached[:5])}")
-    unread = [p.label for p in own if "_errors" in p.config]
+    unread = [p.label for p in own if p.errors]
     if unread:
         return not_assessed(organization, f"the attachments of SCP {unread[0]} could not be read")
     idle = sorted(p.label for p in own)
@@ -49,7 +49,7 @@ def _scp_verdict(organization: Resource, policies: list[Resource]) -> Result:
 )
 def no_scp_guardrails(estate: Estate) -> Iterator[Result]:
     policies: dict[str, list[Resource]] = defaultdict(list)
-    for policy in estate.of_type(POLICY):
+    for policy in estate.of_type(ORG_POLICY):
         policies[policy.account].append(policy)
     seen: dict[str, Resource] = {}
     for organization in sorted(estate.of_type(ORGANIZATION), key=lambda o: (not is_management_copy(o), o.account)):

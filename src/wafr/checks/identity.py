@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any, Iterator
 
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource, by_account
+from wafr.estate import GLOBAL, Estate, Resource, by_account
+from wafr.phrases import first_few
+from wafr.resource_types import (ACCOUNT, IAM_ACCOUNT_PASSWORD_POLICY, IAM_ACCOUNT_SUMMARY, IAM_OIDC_PROVIDER,
+                                 IAM_SAML_PROVIDER, IAM_USER, SSO_INSTANCE)
 
-USER = "AWS::IAM::User"
-OIDC, SAML = "AWS::IAM::OIDCProvider", "AWS::IAM::SAMLProvider"
-SSO_INSTANCE = "AWS::SSO::Instance"
-PASSWORD_POLICY, SUMMARY = "AWS::IAM::AccountPasswordPolicy", "AWS::IAM::AccountSummary"
+CREDENTIAL_REPORT = "GetCredentialReport"  # where the collector says a user's credentials could not be read
 
 KEY_MAX_AGE_DAYS = 90  # AWS's and CIS's rotation period for access keys
 # CIS AWS Foundations Benchmark 1.8 / 1.9: at least 14 characters, no reuse of the last 24 passwords.
@@ -57,7 +57,10 @@ def _describe_key(key: dict[str, Any], now: dt.datetime) -> str:
         last = f"last used {used[:10]}" + (f" by {service}" if service else "")
     else:
         last = "never used"
-    return f"…{key.get('AccessKeyId', '')[-4:]} ({age if age is not None else '?'} days old, {last})"
+    # The credential report names a key by its slot, not its id; the console lists keys with their creation date.
+    name = f"…{key['AccessKeyId'][-4:]}" if key.get("AccessKeyId") else f"key {key.get('Slot', '?')}"
+    created = f"created {key['CreateDate'][:10]}, " if key.get("CreateDate") else ""
+    return f"{name} ({created}{age if age is not None else '?'} days old, {last})"
 
 
 # -- checks --------------------------------------------------------------------------------------------------
@@ -71,16 +74,16 @@ def _describe_key(key: dict[str, Any], now: dt.datetime) -> str:
     remediation="Remove the user's access keys and then the user: deploy through OIDC-federated roles (e.g. GitHub "
                 "Actions assuming an IAM role for short-lived credentials) and give people IAM Identity Center "
                 "access. A key that must stay for now should be scoped to what it deploys and rotated every 90 days.",
-    resource_types=[USER],
+    resource_types=[IAM_USER],
     needs=("iam",),
 )
 def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
     now = as_of(estate)
-    for user in estate.of_type(USER):
+    for user in estate.of_type(IAM_USER):
         if "_access_keys" not in user.config:
-            yield not_assessed(user, f"its access keys could not be listed "
-                                     f"({user.config.get('_errors', {}).get('ListAccessKeys', 'not collected')})")
+            yield not_assessed(user, f"its access keys could not be read from the credential report "
+                                     f"({user.config.get('_errors', {}).get(CREDENTIAL_REPORT, 'not collected')})")
             continue
         active = _active_keys(user)
         if not active:
@@ -100,13 +103,13 @@ def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
     remediation="Rotate active access keys at least every 90 days (create a second key, move the consumer to it, "
                 "deactivate and then delete the old one) and delete keys unused for 90 days; better, replace them "
                 "with roles so there is nothing to rotate.",
-    resource_types=[USER],
+    resource_types=[IAM_USER],
     needs=("iam",),
 )
 def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
     now = as_of(estate)
-    for user in estate.of_type(USER):
+    for user in estate.of_type(IAM_USER):
         active = _active_keys(user)
         if not active:
             continue  # nothing to rotate; missing key data is reported by iam-user-long-lived-access-key
@@ -128,22 +131,21 @@ def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
     remediation="Register an MFA device (a FIDO2 security key or an authenticator app) for every console user and "
                 "deny actions without aws:MultiFactorAuthPresent; better, move people to IAM Identity Center with "
                 "MFA enforced there and remove their console passwords.",
-    resource_types=[USER],
+    resource_types=[IAM_USER],
     needs=("iam",),
 )
 def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
-    for user in estate.of_type(USER):
-        errors = user.config.get("_errors", {})
-        unread = [op for op in ("GetLoginProfile", "ListMFADevices") if op in errors]
-        if unread:
-            yield not_assessed(user, f"{' and '.join(unread)} failed ({', '.join(errors[op] for op in unread)})")
+    for user in estate.of_type(IAM_USER):
+        errors = user.errors
+        if CREDENTIAL_REPORT in errors:
+            yield not_assessed(user, f"the credential report could not be read ({errors[CREDENTIAL_REPORT]})")
             continue
         if not user.config.get("_login_profile"):
             continue  # no console password: nothing to sign in with
-        devices = user.config.get("_mfa_devices") or []
-        if devices:
-            yield passed(user, f"console password with {len(devices)} MFA device(s)")
+        # Snapshots collected before the credential report listed the user's MFA devices instead.
+        if user.config.get("_mfa_active", bool(user.config.get("_mfa_devices"))):
+            yield passed(user, "console password with MFA active")
         else:
             yield fail(user, "the user has a console password and no MFA device")
 
@@ -158,12 +160,12 @@ def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
     remediation="Connect IAM Identity Center to the company directory (Google Workspace, Microsoft Entra ID/O365, "
                 "Okta) and grant access through permission sets; add an OIDC identity provider for CI/CD (e.g. "
                 "token.actions.githubusercontent.com) so pipelines assume roles; then remove the IAM users.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("iam", "identity-center"),
 )
 def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
-    users = by_account(estate.of_type(USER))
-    providers = by_account(estate.of_type(OIDC, SAML))
+    users = by_account(estate.of_type(IAM_USER))
+    providers = by_account(estate.of_type(IAM_OIDC_PROVIDER, IAM_SAML_PROVIDER))
     instances = by_account(estate.of_type(SSO_INSTANCE))
     for account in estate.accounts:
         target = estate.account_resource(account)
@@ -171,7 +173,8 @@ def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
         if gap:
             yield not_assessed(target, gap)
             continue
-        in_use = [f"{'OIDC' if p.type == OIDC else 'SAML'} provider {p.label}" for p in providers.get(account, [])]
+        in_use = [("OIDC" if p.type == IAM_OIDC_PROVIDER else "SAML") + f" provider {p.label}"
+                  for p in providers.get(account, [])]
         in_use += [f"IAM Identity Center instance {i.label} with {i.config['_permission_sets']} permission set(s)"
                    for i in instances.get(account, []) if i.config.get("_permission_sets")]
         if in_use:
@@ -182,11 +185,11 @@ def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
             yield passed(target, "the account has no IAM users")
             continue
         gap = estate.gap(account, GLOBAL, "identity-center")
-        unread = [i.label for i in instances.get(account, []) if "_errors" in i.config]
+        unread = [i.label for i in instances.get(account, []) if i.errors]
         if gap or unread:
             yield not_assessed(target, gap or f"Identity Center instance {unread[0]}'s permission sets could not be read")
             continue
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        shown = first_few(names, 5)
         yield fail(target, f"{len(names)} IAM user(s) ({shown}) and no OIDC provider, SAML provider or IAM Identity "
                            f"Center permission set")
 
@@ -201,13 +204,13 @@ def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
     remediation=f"Set an account password policy requiring at least {PASSWORD_MIN_LENGTH} characters and preventing "
                 f"reuse of the last {PASSWORD_REUSE_PREVENTION} passwords, and keep console users few: people belong "
                 f"in IAM Identity Center, where the directory's policy and MFA apply.",
-    resource_types=[PASSWORD_POLICY],
+    resource_types=[IAM_ACCOUNT_PASSWORD_POLICY],
     needs=("iam",),
 )
 def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
-    console_users = {u.account for u in estate.of_type(USER) if u.config.get("_login_profile")}
-    for policy in estate.of_type(PASSWORD_POLICY):
+    console_users = {u.account for u in estate.of_type(IAM_USER) if u.config.get("_login_profile")}
+    for policy in estate.of_type(IAM_ACCOUNT_PASSWORD_POLICY):
         config = policy.config
         if "_errors" in config:
             yield not_assessed(policy, f"the password policy could not be read ({config['_errors']})")
@@ -242,13 +245,13 @@ def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
     remediation="Register a hardware or FIDO2 MFA device for the root user, delete any root access keys, and keep "
                 "the root credentials in a documented break-glass procedure; in an organization, centralize root "
                 "access so member accounts need no root credentials at all.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("iam",),
 )
 def root_account_mfa_disabled(estate: Estate) -> Iterator[Result]:
     for account in estate.accounts:
         target = estate.account_resource(account)
-        summary = estate.get(account, type=SUMMARY, account=account)
+        summary = estate.get(account, type=IAM_ACCOUNT_SUMMARY, account=account)
         if summary is None or "AccountMFAEnabled" not in summary.config:
             why = estate.gap(account, GLOBAL, "iam") or "the IAM account summary could not be read"
             yield not_assessed(target, why)

@@ -12,8 +12,9 @@ from rich.text import Text
 
 from wafr.checks.registry import Check
 from wafr.framework import PILLAR_SLUGS
+from wafr.vocabulary import ENVIRONMENTS
 
-SHOWN_ENVIRONMENTS = ("prod", "staging", "dev")
+SHOWN_ENVIRONMENTS = ENVIRONMENTS[:-1]  # the known ones, without "unknown"
 PILLAR_CODES = {slug: code for code, slug in PILLAR_SLUGS.items()}
 
 

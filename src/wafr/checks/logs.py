@@ -6,8 +6,8 @@ from typing import Iterator
 
 from wafr.checks.registry import Result, check, fail, passed
 from wafr.estate import Estate
+from wafr.resource_types import LOGS_LOG_GROUP
 
-LOG_GROUP = "AWS::Logs::LogGroup"
 
 
 @check(
@@ -20,11 +20,11 @@ LOG_GROUP = "AWS::Logs::LogGroup"
     remediation="Set a retention period on the log group that meets the audit and troubleshooting needs (for example "
                 "30 days for application logs, longer for audit logs), exporting to S3 with a lifecycle what must be "
                 "kept longer.",
-    resource_types=[LOG_GROUP],
+    resource_types=[LOGS_LOG_GROUP],
     needs=("logs",),
 )
 def log_group_retention_unlimited(estate: Estate) -> Iterator[Result]:
-    for group in estate.of_type(LOG_GROUP):
+    for group in estate.of_type(LOGS_LOG_GROUP):
         days = group.config.get("retentionInDays")
         stored = group.config.get("storedBytes")
         size = f" ({stored / 2**30:.1f} GiB stored)" if isinstance(stored, (int, float)) and stored else ""

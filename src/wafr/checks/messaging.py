@@ -6,17 +6,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from wafr.checks.policies import actions_of, open_statements
-from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
+from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
+from wafr.resource_types import EVENTS_EVENT_BUS, EVENTS_RULE, SNS_TOPIC, SQS_QUEUE
 
-QUEUE, TOPIC = "AWS::SQS::Queue", "AWS::SNS::Topic"
-BUS, RULE = "AWS::Events::EventBus", "AWS::Events::Rule"
-
-
-def unread(resource: Resource, operation: str) -> str | None:
-    """Why a verdict cannot be given: the call that carries its evidence failed for this resource."""
-    code = (resource.config.get("_errors") or {}).get(operation)
-    return f"{operation} failed for this resource ({code}), so its settings are unknown." if code else None
 
 
 def policy_open_to_anyone(resource: Resource, operation: str, what: str) -> Result:
@@ -43,11 +36,11 @@ def policy_open_to_anyone(resource: Resource, operation: str, what: str) -> Resu
     best_practices=["SEC08-BP02"],
     remediation="Turn on server-side encryption for the queue: SSE-SQS (SqsManagedSseEnabled) or, where the messages "
                 "are sensitive, a customer managed KMS key (KmsMasterKeyId).",
-    resource_types=[QUEUE],
+    resource_types=[SQS_QUEUE],
     needs=("sqs",),
 )
 def sqs_queue_not_encrypted(estate: Estate) -> Iterator[Result]:
-    for queue in estate.of_type(QUEUE):
+    for queue in estate.of_type(SQS_QUEUE):
         why = unread(queue, "GetQueueAttributes")
         key = queue.config.get("KmsMasterKeyId")
         if why:
@@ -69,11 +62,11 @@ def sqs_queue_not_encrypted(estate: Estate) -> Iterator[Result]:
     best_practices=["REL05-BP04"],
     remediation="Give the queue a redrive policy to a dead-letter queue with a bounded maxReceiveCount, and alarm on "
                 "messages arriving in the dead-letter queue.",
-    resource_types=[QUEUE],
+    resource_types=[SQS_QUEUE],
     needs=("sqs",),
 )
 def sqs_queue_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
-    queues = list(estate.of_type(QUEUE))
+    queues = list(estate.of_type(SQS_QUEUE))
     targets = {q.config["RedrivePolicy"].get("deadLetterTargetArn") for q in queues
                if isinstance(q.config.get("RedrivePolicy"), dict)}
     for queue in queues:
@@ -101,12 +94,12 @@ def sqs_queue_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
     best_practices=["REL05-BP04"],
     remediation="Keep messages in the dead-letter queue longer than in its source queue (up to 14 days): a standard "
                 "queue's message keeps its original enqueue time when it is moved, so it can expire on arrival.",
-    resource_types=[QUEUE],
+    resource_types=[SQS_QUEUE],
     needs=("sqs",),
 )
 def sqs_dead_letter_queue_retention_short(estate: Estate) -> Iterator[Result]:
-    by_arn = {q.arn: q for q in estate.of_type(QUEUE) if q.arn}
-    for queue in estate.of_type(QUEUE):
+    by_arn = {q.arn: q for q in estate.of_type(SQS_QUEUE) if q.arn}
+    for queue in estate.of_type(SQS_QUEUE):
         redrive = queue.config.get("RedrivePolicy")
         target = by_arn.get(redrive.get("deadLetterTargetArn", "")) if isinstance(redrive, dict) else None
         if target is None or queue.config.get("FifoQueue") == "true":  # a FIFO queue's age restarts on the move
@@ -129,11 +122,11 @@ def sqs_dead_letter_queue_retention_short(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Limit the queue policy's principals to the accounts and services that need it, or add an "
                 "aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID condition.",
-    resource_types=[QUEUE],
+    resource_types=[SQS_QUEUE],
     needs=("sqs",),
 )
 def sqs_queue_policy_public(estate: Estate) -> Iterator[Result]:
-    for queue in estate.of_type(QUEUE):
+    for queue in estate.of_type(SQS_QUEUE):
         yield policy_open_to_anyone(queue, "GetQueueAttributes", "queue")
 
 
@@ -146,11 +139,11 @@ def sqs_queue_policy_public(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC08-BP02"],
     remediation="Set a KMS key on the topic (KmsMasterKeyId), a customer managed key where messages are sensitive, "
                 "and allow the publishing services to use it in the key policy.",
-    resource_types=[TOPIC],
+    resource_types=[SNS_TOPIC],
     needs=("sns",),
 )
 def sns_topic_not_encrypted(estate: Estate) -> Iterator[Result]:
-    for topic in estate.of_type(TOPIC):
+    for topic in estate.of_type(SNS_TOPIC):
         why = unread(topic, "GetTopicAttributes")
         if why:
             yield not_assessed(topic, why)
@@ -169,11 +162,11 @@ def sns_topic_not_encrypted(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Limit the topic policy's principals to the accounts and services that publish or subscribe, or add "
                 "an aws:SourceOwner / aws:SourceArn / aws:PrincipalOrgID condition.",
-    resource_types=[TOPIC],
+    resource_types=[SNS_TOPIC],
     needs=("sns",),
 )
 def sns_topic_policy_public(estate: Estate) -> Iterator[Result]:
-    for topic in estate.of_type(TOPIC):
+    for topic in estate.of_type(SNS_TOPIC):
         yield policy_open_to_anyone(topic, "GetTopicAttributes", "topic")
 
 
@@ -186,11 +179,11 @@ def sns_topic_policy_public(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC03-BP07"],
     remediation="Limit the event bus policy to the accounts that send events, or add an aws:PrincipalOrgID "
                 "condition for the organization.",
-    resource_types=[BUS],
+    resource_types=[EVENTS_EVENT_BUS],
     needs=("events",),
 )
 def eventbridge_bus_policy_public(estate: Estate) -> Iterator[Result]:
-    for bus in estate.of_type(BUS):
+    for bus in estate.of_type(EVENTS_EVENT_BUS):
         yield policy_open_to_anyone(bus, "ListEventBuses", "event bus")
 
 
@@ -203,11 +196,11 @@ def eventbridge_bus_policy_public(estate: Estate) -> Iterator[Result]:
     best_practices=["REL05-BP04"],
     remediation="Give each target a dead-letter queue (DeadLetterConfig) and a retry policy that fits the event's "
                 "useful life, and alarm on messages arriving in the dead-letter queue.",
-    resource_types=[RULE],
+    resource_types=[EVENTS_RULE],
     needs=("events",),
 )
 def eventbridge_target_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
-    for rule in estate.of_type(RULE):
+    for rule in estate.of_type(EVENTS_RULE):
         targets = rule.config.get("Targets")
         if targets is None:
             yield not_assessed(rule, unread(rule, "ListTargetsByRule") or "The rule's targets were not read.")

@@ -18,10 +18,11 @@ from wafr.metrics.analyses import (
     static_capacity,
 )
 from wafr.metrics.analyze import results_of
-from wafr.metrics.catalog import CACHE_CLUSTER, EC2_INSTANCE, ECS_SERVICE, RDS_INSTANCE
+from wafr.metrics.measurements import measurements_of
+from wafr.resource_types import EC2_INSTANCE, ECS_SERVICE, ELASTICACHE_CACHE_CLUSTER, RDS_DB_INSTANCE
 
 RIGHT_SIZING = "Right-sizing"
-# Which analysis each check reports; the review uses it to find a finding's numbers, saving and series.
+# Which analysis each check reports.
 ANALYSIS_OF_CHECK = {
     "ecs-service-over-provisioned": ecs_rightsizing.ANALYSIS,
     "ecs-service-memory-leak": memory_leak.ANALYSIS,
@@ -35,11 +36,13 @@ ANALYSIS_OF_CHECK = {
 def _results(estate: Estate, analysis: str) -> Iterator[Result]:
     for result in results_of(estate, analysis):
         if result.status == FAIL:
-            yield fail(result.resource, result.evidence, risk=result.risk)
+            yield fail(result.resource, result.evidence, risk=result.risk,
+                       measurements=measurements_of(estate, result))
         elif result.status == PASS:
             yield passed(result.resource, result.evidence)
-        else:
-            yield not_assessed(result.resource, result.evidence)
+        else:  # what it waits for, if anything (right-sizing waits for a leak fix), is measured too
+            yield not_assessed(result.resource, result.evidence,
+                               measurements=measurements_of(estate, result) if result.numbers else None)
 
 
 @check(
@@ -88,7 +91,7 @@ def ecs_service_memory_leak(estate: Estate) -> Iterator[Result]:
     remediation="Move the instance to the recommended smaller class of its family in a maintenance window (a "
                 "Multi-AZ instance fails over instead of going down) and watch CPU, FreeableMemory and "
                 "connections for a week afterwards.",
-    resource_types=[RDS_INSTANCE],
+    resource_types=[RDS_DB_INSTANCE],
     needs=("rds", "cloudwatch-metrics"),
 )
 def rds_instance_over_provisioned(estate: Estate) -> Iterator[Result]:
@@ -104,7 +107,7 @@ def rds_instance_over_provisioned(estate: Estate) -> Iterator[Result]:
     best_practices=["PERF02-BP04"],
     remediation="Add capacity where the saturation is: a larger task, instance or node size, or more of them "
                 "behind autoscaling; then find what drives the load so the next peak is planned for.",
-    resource_types=[ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER],
+    resource_types=[ECS_SERVICE, RDS_DB_INSTANCE, EC2_INSTANCE, ELASTICACHE_CACHE_CLUSTER],
     needs=("ecs", "rds", "ec2", "elasticache", "cloudwatch-metrics"),
 )
 def resource_under_provisioned(estate: Estate) -> Iterator[Result]:
@@ -137,7 +140,7 @@ def ecs_service_load_varies_capacity_fixed(estate: Estate) -> Iterator[Result]:
     best_practices=["COST06-BP02"],
     remediation="Confirm with the owner that nothing uses it, then stop or delete it (after a final snapshot of any "
                 "data); if it must exist, scale it to zero outside the hours it is needed.",
-    resource_types=[ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER],
+    resource_types=[ECS_SERVICE, RDS_DB_INSTANCE, EC2_INSTANCE, ELASTICACHE_CACHE_CLUSTER],
     needs=("ecs", "rds", "ec2", "elasticache", "cloudwatch-metrics"),
 )
 def resource_idle(estate: Estate) -> Iterator[Result]:

@@ -6,11 +6,10 @@ from typing import Any, Iterator
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
+from wafr.resource_types import (CLOUDWATCH_ALARM, CODEDEPLOY_DEPLOYMENT_GROUP, ECS_CLUSTER, ECS_SERVICE,
+                                 ELB_LOAD_BALANCER, RDS_DB_INSTANCE, SSM_DOCUMENT)
+from wafr.vocabulary import PRODUCTION_LIKE
 
-ECS_CLUSTER, ECS_SERVICE = "AWS::ECS::Cluster", "AWS::ECS::Service"
-DEPLOYMENT_GROUP = "AWS::CodeDeploy::DeploymentGroup"
-ALARM, SSM_DOCUMENT = "AWS::CloudWatch::Alarm", "AWS::SSM::Document"
-DB_INSTANCE, LOAD_BALANCER = "AWS::RDS::DBInstance", "AWS::ElasticLoadBalancingV2::LoadBalancer"
 RUNBOOK_TYPES = ("Automation", "Command")
 
 
@@ -24,7 +23,7 @@ RUNBOOK_TYPES = ("Automation", "Command")
     remediation="Turn on the ECS deployment circuit breaker with rollback (or CloudWatch-alarm rollback) for every "
                 "service, and enable automatic rollback on deployment failure for every CodeDeploy deployment group, "
                 "so a failing release returns to the last working version without anyone acting.",
-    resource_types=[ECS_SERVICE, DEPLOYMENT_GROUP],
+    resource_types=[ECS_SERVICE, CODEDEPLOY_DEPLOYMENT_GROUP],
     needs=("ecs", "codedeploy"),
 )
 def deployment_without_automatic_rollback(estate: Estate) -> Iterator[Result]:
@@ -33,8 +32,8 @@ def deployment_without_automatic_rollback(estate: Estate) -> Iterator[Result]:
         if controller != "ECS":
             continue  # CODE_DEPLOY services are judged on their deployment group; EXTERNAL ones are not ours to see
         yield _ecs_rollback(service)
-    for group in estate.of_type(DEPLOYMENT_GROUP):
-        error = group.config.get("_errors", {}).get("GetDeploymentGroup")
+    for group in estate.of_type(CODEDEPLOY_DEPLOYMENT_GROUP):
+        error = group.errors.get("GetDeploymentGroup")
         if error:
             yield not_assessed(group, f"its settings could not be read ({error})")
             continue
@@ -86,7 +85,7 @@ def notifies(alarm: Resource) -> bool:
 
 def index_alarms(estate: Estate) -> AlarmIndex:
     index: AlarmIndex = {}
-    for alarm in estate.of_type(ALARM):
+    for alarm in estate.of_type(CLOUDWATCH_ALARM):
         for dim in alarm_dimensions(alarm):
             key = (alarm.account, alarm.region, dim.get("Name", ""), dim.get("Value", ""))
             index.setdefault(key, []).append(alarm)
@@ -104,10 +103,10 @@ def alarms_on(index: AlarmIndex, resource: Resource) -> list[Resource]:
                if any(d.get("Name") == "ClusterName" and d.get("Value") == cluster for d in alarm_dimensions(a))]
         # Its target groups' alarms (unhealthy hosts, 5xx from targets) watch it too: "targetgroup/<name>/<id>".
         return own + [a for arn in resource.link("target_groups") for a in named("TargetGroup", arn.split(":", 5)[-1])]
-    if resource.type == DB_INSTANCE:  # an Aurora member is also watched through its cluster's alarms
+    if resource.type == RDS_DB_INSTANCE:  # an Aurora member is also watched through its cluster's alarms
         cluster = resource.config.get("DBClusterIdentifier")
         return named("DBInstanceIdentifier", resource.id) + (named("DBClusterIdentifier", cluster) if cluster else [])
-    if resource.type == LOAD_BALANCER:
+    if resource.type == ELB_LOAD_BALANCER:
         # CloudWatch names a load balancer by the "app/<name>/<id>" tail of its ARN.
         arn = resource.arn or resource.id
         return named("LoadBalancer", arn.split(":loadbalancer/", 1)[-1])
@@ -124,13 +123,13 @@ def alarms_on(index: AlarmIndex, resource: Resource) -> list[Resource]:
     remediation="Create CloudWatch alarms on the signals that matter for each production service (errors, latency, "
                 "CPU and memory, healthy hosts, database connections and storage) with an SNS, incident or chat "
                 "action, so someone is told before customers notice.",
-    resource_types=[ECS_SERVICE, DB_INSTANCE, LOAD_BALANCER],
+    resource_types=[ECS_SERVICE, RDS_DB_INSTANCE, ELB_LOAD_BALANCER],
     needs=("ecs", "rds", "elbv2", "cloudwatch"),
 )
 def production_resource_without_alarms(estate: Estate) -> Iterator[Result]:
     index = index_alarms(estate)
-    for resource in estate.of_type(ECS_SERVICE, DB_INSTANCE, LOAD_BALANCER):
-        if resource.environment not in ("prod", "unknown"):
+    for resource in estate.of_type(ECS_SERVICE, RDS_DB_INSTANCE, ELB_LOAD_BALANCER):
+        if resource.environment not in PRODUCTION_LIKE:
             continue  # alerting is owed to production; an unproven environment is treated as production
         gap = estate.gap(resource.account, resource.region, "cloudwatch")
         if gap:

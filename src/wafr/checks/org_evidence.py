@@ -5,9 +5,8 @@ administrators, consolidated budgets)."""
 from __future__ import annotations
 
 from wafr.estate import Estate, Resource
+from wafr.resource_types import ORGANIZATION, ORG_ACCOUNT
 
-ORGANIZATION = "AWS::Organizations::Organization"
-ORG_ACCOUNT = "AWS::Organizations::Account"
 GUARDDUTY = "guardduty.amazonaws.com"
 SECURITY_HUB = "securityhub.amazonaws.com"
 

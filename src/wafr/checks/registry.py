@@ -7,7 +7,7 @@ Risk depends on the resource's environment: a single-AZ database is HIGH in prod
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from wafr.framework import PILLAR_NAMES
 from wafr.framework import load as load_framework
@@ -24,18 +24,31 @@ class Result:
     status: str
     evidence: str
     risk: str | None = None  # overrides the check's environment-based risk when the evidence warrants
+    # What the verdict was measured from (metric figures, saving, series), carried on to the finding and the review.
+    measurements: Mapping[str, Any] | None = None
 
 
-def fail(resource: "Resource", evidence: str, risk: str | None = None) -> Result:
-    return Result(resource, FAIL, evidence, risk)
+def fail(resource: "Resource", evidence: str, risk: str | None = None,
+         measurements: Mapping[str, Any] | None = None) -> Result:
+    return Result(resource, FAIL, evidence, risk, measurements)
 
 
-def passed(resource: "Resource", evidence: str) -> Result:
-    return Result(resource, PASS, evidence)
+def passed(resource: "Resource", evidence: str, measurements: Mapping[str, Any] | None = None) -> Result:
+    return Result(resource, PASS, evidence, measurements=measurements)
 
 
-def not_assessed(resource: "Resource", why: str) -> Result:
-    return Result(resource, NOT_ASSESSED, why)
+def not_assessed(resource: "Resource", why: str, measurements: Mapping[str, Any] | None = None) -> Result:
+    return Result(resource, NOT_ASSESSED, why, measurements=measurements)
+
+
+def unread(resource: "Resource", operation: str | None = None) -> str | None:
+    """Why a verdict cannot be given: the call that carries its evidence (or, unnamed, any call) failed for this
+    resource. None when it was read."""
+    errors = resource.errors
+    if operation is None:
+        operation = next(iter(errors), None)
+    code = errors.get(operation) if operation else None
+    return f"{operation} failed for this resource ({code}), so its settings are unknown." if code else None
 
 
 def by_environment(prod: str, staging: str | None = None, dev: str | None = None,

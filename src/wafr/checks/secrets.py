@@ -7,8 +7,8 @@ from typing import Iterator
 from wafr.checks.identity import as_of, days_since
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate
+from wafr.resource_types import SECRETSMANAGER_SECRET
 
-SECRET = "AWS::SecretsManager::Secret"
 UNUSED_AFTER_DAYS = 90  # Secrets Manager records the last access by day; a quarter without one is not a blip
 
 
@@ -22,12 +22,12 @@ UNUSED_AFTER_DAYS = 90  # Secrets Manager records the last access by day; a quar
     remediation="Turn on automatic rotation for the secret (a managed rotation for RDS, Redshift and DocumentDB "
                 "credentials, or a rotation function) on a schedule that matches the credential's sensitivity; where "
                 "rotation is on but failing, fix it from the rotation function's logs.",
-    resource_types=[SECRET],
+    resource_types=[SECRETSMANAGER_SECRET],
     needs=("secretsmanager",),
 )
 def secret_rotation_disabled(estate: Estate) -> Iterator[Result]:
     now = as_of(estate)
-    for secret in estate.of_type(SECRET):
+    for secret in estate.of_type(SECRETSMANAGER_SECRET):
         rules = secret.config.get("RotationRules") or {}
         every = rules.get("AutomaticallyAfterDays")
         schedule = f"every {every} days" if every else rules.get("ScheduleExpression") or "on a schedule"
@@ -52,12 +52,12 @@ def secret_rotation_disabled(estate: Estate) -> Iterator[Result]:
     best_practices=["COST04-BP03", "SUS02-BP03"],
     remediation="Confirm nothing still needs the secret (CloudTrail GetSecretValue events), then schedule its "
                 "deletion; a secret nobody reads still costs a monthly fee and still is a credential to protect.",
-    resource_types=[SECRET],
+    resource_types=[SECRETSMANAGER_SECRET],
     needs=("secretsmanager",),
 )
 def secret_unused(estate: Estate) -> Iterator[Result]:
     now = as_of(estate)
-    for secret in estate.of_type(SECRET):
+    for secret in estate.of_type(SECRETSMANAGER_SECRET):
         accessed = days_since(secret.config.get("LastAccessedDate"), now)
         created = days_since(secret.config.get("CreatedDate"), now)
         if accessed is not None and accessed > UNUSED_AFTER_DAYS:

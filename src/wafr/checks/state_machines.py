@@ -6,8 +6,9 @@ from typing import Any, Iterator, Mapping
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
+from wafr.phrases import first_few
+from wafr.resource_types import SFN_STATE_MACHINE
 
-STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 NESTED = ("Branches", "ItemProcessor", "Iterator")  # where Parallel and Map states hold states of their own
 
 
@@ -32,17 +33,17 @@ def definition_states(machine: Resource) -> Mapping[str, Any] | None:
 
 
 def tasks_lacking(estate: Estate, field: str, consequence: str) -> Iterator[Result]:
-    for machine in estate.of_type(STATE_MACHINE):
+    for machine in estate.of_type(SFN_STATE_MACHINE):
         states = definition_states(machine)
         if states is None:
-            code = (machine.config.get("_errors") or {}).get("DescribeStateMachine")
+            code = machine.errors.get("DescribeStateMachine")
             yield not_assessed(machine, f"DescribeStateMachine failed ({code})" if code
                                else "The state machine's definition could not be read.")
             continue
         tasks = list(task_states(states))
         lacking = [name for name, state in tasks if not state.get(field)]
         if lacking:
-            shown = ", ".join(lacking[:6]) + (f" and {len(lacking) - 6} more" if len(lacking) > 6 else "")
+            shown = first_few(lacking, 6)
             yield fail(machine, f"{len(lacking)} of {len(tasks)} Task state(s) have no {field}: {shown}. {consequence}")
         elif tasks:
             yield passed(machine, f"All {len(tasks)} Task state(s) declare {field}.")
@@ -57,7 +58,7 @@ def tasks_lacking(estate: Estate, field: str, consequence: str) -> Iterator[Resu
     best_practices=["REL05-BP03"],
     remediation="Give each Task state a Retry with a limited MaxAttempts, exponential BackoffRate and JitterStrategy "
                 "FULL for the transient errors of the service it calls (States.TaskFailed, Lambda.TooManyRequests...).",
-    resource_types=[STATE_MACHINE],
+    resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
 )
 def stepfunctions_task_without_retry(estate: Estate) -> Iterator[Result]:
@@ -73,7 +74,7 @@ def stepfunctions_task_without_retry(estate: Estate) -> Iterator[Result]:
     best_practices=["REL05-BP01"],
     remediation="Give each Task state a Catch that routes failures to a fallback or compensation state, so an "
                 "execution degrades or cleans up instead of stopping half done.",
-    resource_types=[STATE_MACHINE],
+    resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
 )
 def stepfunctions_task_without_catch(estate: Estate) -> Iterator[Result]:
@@ -89,14 +90,14 @@ def stepfunctions_task_without_catch(estate: Estate) -> Iterator[Result]:
     best_practices=["OPS04-BP02", "SEC04-BP01"],
     remediation="Send the state machine's execution history to CloudWatch Logs (loggingConfiguration level ERROR or "
                 "ALL), leaving includeExecutionData off where inputs are sensitive.",
-    resource_types=[STATE_MACHINE],
+    resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
 )
 def stepfunctions_logging_off(estate: Estate) -> Iterator[Result]:
-    for machine in estate.of_type(STATE_MACHINE):
+    for machine in estate.of_type(SFN_STATE_MACHINE):
         logging = machine.config.get("loggingConfiguration")
         level = (logging or {}).get("level", "OFF")
-        if logging is None and "DescribeStateMachine" in (machine.config.get("_errors") or {}):
+        if logging is None and "DescribeStateMachine" in machine.errors:
             yield not_assessed(machine, "DescribeStateMachine failed, so the logging settings are unknown.")
         elif level == "OFF" or not logging.get("destinations"):
             yield fail(machine, f"Logging level is {level}: failed executions leave no log to investigate.")
@@ -113,13 +114,13 @@ def stepfunctions_logging_off(estate: Estate) -> Iterator[Result]:
     best_practices=["OPS04-BP05", "REL06-BP07"],
     remediation="Turn on X-Ray tracing for the state machine (tracingConfiguration enabled) so a request can be "
                 "followed through the services its states call.",
-    resource_types=[STATE_MACHINE],
+    resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
 )
 def stepfunctions_tracing_off(estate: Estate) -> Iterator[Result]:
-    for machine in estate.of_type(STATE_MACHINE):
+    for machine in estate.of_type(SFN_STATE_MACHINE):
         tracing = machine.config.get("tracingConfiguration")
-        if tracing is None and "DescribeStateMachine" in (machine.config.get("_errors") or {}):
+        if tracing is None and "DescribeStateMachine" in machine.errors:
             yield not_assessed(machine, "DescribeStateMachine failed, so the tracing setting is unknown.")
         elif (tracing or {}).get("enabled"):
             yield passed(machine, "X-Ray tracing is on.")

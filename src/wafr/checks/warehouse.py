@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from wafr.checks.messaging import unread
-from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
+from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
+from wafr.resource_types import REDSHIFT_CLUSTER, REDSHIFT_CLUSTER_PARAMETER_GROUP
 
-CLUSTER, PARAMETER_GROUP = "AWS::Redshift::Cluster", "AWS::Redshift::ClusterParameterGroup"
 # Days of automated snapshots a cluster should keep, by environment (Redshift's default is one).
 MIN_SNAPSHOT_DAYS = {"prod": 7, "unknown": 7, "staging": 1, "dev": 1}
 
 
 def clusters(estate: Estate) -> list[Resource]:
-    return estate.of_type(CLUSTER)
+    return estate.of_type(REDSHIFT_CLUSTER)
 
 
 @check(
@@ -24,10 +23,10 @@ def clusters(estate: Estate) -> list[Resource]:
     pillar="security",
     focus_area="Encryption at rest",
     risk=by_environment(prod="HIGH", staging="MEDIUM", dev="LOW"),
-    best_practices=["SEC08-BP02"],
+    best_practices=["SEC08-BP02", "REL09-BP02"],
     remediation="Encrypt the cluster with a KMS key (ModifyCluster with Encrypted and KmsKeyId migrates it in place); "
                 "its snapshots are then encrypted too.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_not_encrypted(estate: Estate) -> Iterator[Result]:
@@ -47,7 +46,7 @@ def redshift_not_encrypted(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC05-BP01", "SEC05-BP02"],
     remediation="Set PubliclyAccessible to false and reach the cluster from inside the VPC (a bastion-free path such "
                 "as Session Manager port forwarding, a VPN, or a Redshift-managed VPC endpoint).",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_publicly_accessible(estate: Estate) -> Iterator[Result]:
@@ -69,7 +68,7 @@ def redshift_publicly_accessible(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC05-BP02"],
     remediation="Enable enhanced VPC routing, and give the VPC an S3 gateway endpoint (with an endpoint policy) so "
                 "loads and unloads stay on paths the VPC's controls see.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_enhanced_vpc_routing_off(estate: Estate) -> Iterator[Result]:
@@ -90,7 +89,7 @@ def redshift_enhanced_vpc_routing_off(estate: Estate) -> Iterator[Result]:
     best_practices=["SEC04-BP01"],
     remediation="Enable audit logging to CloudWatch Logs (or S3) with the connection, user and user-activity logs, "
                 "and set enable_user_activity_logging in the parameter group for the last one.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_audit_logging_off(estate: Estate) -> Iterator[Result]:
@@ -116,7 +115,7 @@ def redshift_audit_logging_off(estate: Estate) -> Iterator[Result]:
     best_practices=["REL09-BP03"],
     remediation="Keep automated snapshots at least 7 days for production (up to 35), and copy snapshots to a second "
                 "Region for disaster recovery.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_snapshot_retention_short(estate: Estate) -> Iterator[Result]:
@@ -136,14 +135,14 @@ def redshift_snapshot_retention_short(estate: Estate) -> Iterator[Result]:
 
 @check(
     "redshift-single-az",
-    title="Redshift cluster runs in a single Availability Zone",
+    title="Production Redshift cluster runs in a single Availability Zone",
     pillar="reliability",
     focus_area="Service availability",
     risk=by_environment(prod="MEDIUM"),
     best_practices=["REL10-BP01", "REL11-BP02"],
     remediation="Enable Multi-AZ on the RA3 cluster (compute in two zones behind one endpoint); for other node types, "
                 "migrate to RA3, or at least enable cluster relocation.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_single_az(estate: Estate) -> Iterator[Result]:
@@ -154,11 +153,36 @@ def redshift_single_az(estate: Estate) -> Iterator[Result]:
             yield not_assessed(cluster, "MultiAZ is not in the Redshift response, so the cluster's zones are unknown.")
         elif str(multi_az).lower() == "enabled":
             yield passed(cluster, "Multi-AZ is enabled: compute runs in two Availability Zones.")
+        elif cluster.environment in ("staging", "dev"):
+            yield passed(cluster, f"Multi-AZ is {str(multi_az).lower()}, acceptable in {cluster.environment}.")
         else:
             yield fail(cluster, f"Multi-AZ is {str(multi_az).lower()}: the cluster runs only in "
                                 f"{cluster.config.get('AvailabilityZone') or 'one zone'}"
                                 + (" (relocation is enabled, which moves it, with downtime)." if relocation == "enabled"
                                    else "."))
+
+
+@check(
+    "redshift-admin-password-unmanaged",
+    title="Redshift cluster's admin password is not kept and rotated by Secrets Manager",
+    pillar="security",
+    focus_area="IAM",
+    risk=by_environment(prod="MEDIUM"),
+    best_practices=["SEC02-BP05"],
+    remediation="Let Redshift manage the admin password in Secrets Manager (ModifyCluster with ManageMasterPassword), "
+                "which rotates it, and have people and jobs sign in with IAM or federated credentials instead.",
+    resource_types=[REDSHIFT_CLUSTER],
+    needs=("redshift",),
+)
+def redshift_admin_password_unmanaged(estate: Estate) -> Iterator[Result]:
+    for cluster in clusters(estate):
+        secret = cluster.config.get("MasterPasswordSecretArn")
+        if secret:
+            yield passed(cluster, f"The admin password is kept and rotated in Secrets Manager ({secret}).")
+        else:
+            # AWS leaves MasterPasswordSecretArn out of DescribeClusters exactly when the password is not managed.
+            yield fail(cluster, f"The admin user {cluster.config.get('MasterUsername', '')!r} has a password set by "
+                                "hand, which nothing rotates.")
 
 
 def require_ssl(group: Resource) -> str:
@@ -178,11 +202,11 @@ def require_ssl(group: Resource) -> str:
     best_practices=["SEC09-BP02"],
     remediation="Give the cluster a parameter group with require_ssl set to true (a custom group: the default one "
                 "cannot be changed), then reboot it, after checking every client connects with TLS.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_ssl_not_required(estate: Estate) -> Iterator[Result]:
-    groups = {(g.account, g.region, g.id): g for g in estate.of_type(PARAMETER_GROUP)}
+    groups = {(g.account, g.region, g.id): g for g in estate.of_type(REDSHIFT_CLUSTER_PARAMETER_GROUP)}
     for cluster in clusters(estate):
         names = [g.get("ParameterGroupName") for g in cluster.config.get("ClusterParameterGroups") or []]
         group = groups.get((cluster.account, cluster.region, names[0])) if names else None
@@ -205,7 +229,7 @@ def redshift_ssl_not_required(estate: Estate) -> Iterator[Result]:
     best_practices=["PERF05-BP06", "SUS06-BP03"],
     remediation="Set AllowVersionUpgrade to true so the cluster takes new Redshift versions (performance and "
                 "efficiency improvements) in its maintenance window; pick the trailing track if a lag is needed.",
-    resource_types=[CLUSTER],
+    resource_types=[REDSHIFT_CLUSTER],
     needs=("redshift",),
 )
 def redshift_version_upgrade_off(estate: Estate) -> Iterator[Result]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from wafr.checks.data_stores import (BACKUP_PLAN, BUCKET, DB_CLUSTER, DB_INSTANCE, PRODUCTION_LIKE, TABLE, caches,
-                                     errors, is_read_replica, kind, listed, primary_databases, selects,
-                                     standalone_db_instances)
+from wafr.checks.data_stores import caches, is_read_replica, kind, primary_databases, selects, standalone_db_instances
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
-from wafr.estate import ACCOUNT_TYPE, GLOBAL, Estate, Resource
+from wafr.estate import GLOBAL, Estate, Resource
+from wafr.phrases import first_few
+from wafr.resource_types import (ACCOUNT, BACKUP_PLAN, DYNAMODB_TABLE, ECS_SERVICE, ELASTICACHE_REPLICATION_GROUP,
+                                 ELB_LOAD_BALANCER, RDS_DB_CLUSTER, RDS_DB_INSTANCE, S3_BUCKET)
+from wafr.vocabulary import PRODUCTION_LIKE
 
-ECS_SERVICE, LOAD_BALANCER = "AWS::ECS::Service", "AWS::ElasticLoadBalancingV2::LoadBalancer"
-CACHE_GROUP = "AWS::ElastiCache::ReplicationGroup"
 # What must have been read, in every scanned Region, to say production lives in one Region and nothing copies it.
 REGIONAL_SERVICES = ("rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2")
 GLOBAL_SERVICES = ("s3",)
@@ -20,7 +20,7 @@ SELECTION_READS = {"ListBackupSelections", "GetBackupSelection"}
 SOURCE_KEYS = ("ReadReplicaSourceDBInstanceIdentifier", "ReadReplicaSourceDBClusterIdentifier",
                "ReplicationSourceIdentifier")
 # Detail calls without which a store's (or plan's) copies to another Region cannot be told.
-COPY_READS = {TABLE: "DescribeTable", BUCKET: "GetBucketReplication", BACKUP_PLAN: "GetBackupPlan"}
+COPY_READS = {DYNAMODB_TABLE: "DescribeTable", S3_BUCKET: "GetBucketReplication", BACKUP_PLAN: "GetBackupPlan"}
 
 
 def arn_region(reference: str) -> str | None:
@@ -41,7 +41,7 @@ def production(resources: list[Resource]) -> list[Resource]:
 
 
 def label(resource: Resource) -> str:
-    names = {BUCKET: "S3 bucket", ECS_SERVICE: "ECS service", LOAD_BALANCER: "load balancer",
+    names = {S3_BUCKET: "S3 bucket", ECS_SERVICE: "ECS service", ELB_LOAD_BALANCER: "load balancer",
              BACKUP_PLAN: "AWS Backup plan"}
     return f"{names.get(resource.type, kind(resource))} {resource.label}"
 
@@ -83,7 +83,7 @@ def bucket_copies(estate: Estate, bucket: Resource) -> tuple[list[str], list[str
         if rule.get("Status") != "Enabled":
             continue
         target = (rule.get("Destination") or {}).get("Bucket", "")
-        destination = estate.get(target, type=BUCKET)
+        destination = estate.get(target, type=S3_BUCKET)
         if destination is None or destination.region == GLOBAL or bucket.region == GLOBAL:
             unknown.append(f"{label(bucket)} replicates to {target}, whose Region was not read")
         elif destination.region != bucket.region:
@@ -100,14 +100,14 @@ def backup_copies(plan: Resource, stores: list[Resource]) -> list[str]:
     if not remote:
         return []
     vaults = ", ".join(f"{v.rsplit(':', 1)[-1]} in {arn_region(v)}" for v in remote)
-    if SELECTION_READS & set(errors(plan)) or "BackupSelections" not in plan.config:
+    if SELECTION_READS & set(plan.errors) or "BackupSelections" not in plan.config:
         return [(f"AWS Backup plan {plan.label} copies its recovery points to {vaults} (which resources it "
                  "selects could not be read)")]
     selected = [s for s in stores if s.region == plan.region
                 and any(selects(sel, s) for sel in plan.config.get("BackupSelections") or [])]
     if not selected:
         return []
-    return [f"AWS Backup plan {plan.label} copies {listed([label(s) for s in selected], 3)} to {vaults}"]
+    return [f"AWS Backup plan {plan.label} copies {first_few([label(s) for s in selected], 3)} to {vaults}"]
 
 
 # -- the check -----------------------------------------------------------------------------------------------------
@@ -123,15 +123,15 @@ def backup_copies(plan: Resource, stores: list[Resource]) -> list[str]:
                 "to match them: cross-Region read replicas or an Aurora global database for RDS, DynamoDB global "
                 "tables, S3 Cross-Region Replication, and AWS Backup copy actions to a vault in another Region; keep "
                 "the infrastructure as code so the services can be deployed there too.",
-    resource_types=[ACCOUNT_TYPE],
+    resource_types=[ACCOUNT],
     needs=("rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2", "s3"),
 )
 def workload_single_region(estate: Estate) -> Iterator[Result]:
-    stores = production(primary_databases(estate) + list(estate.of_type(TABLE)) + list(estate.of_type(BUCKET))
-                        + caches(estate))
+    stores = production(primary_databases(estate) + list(estate.of_type(DYNAMODB_TABLE))
+                        + list(estate.of_type(S3_BUCKET)) + caches(estate))
     # A replica holds no data of its own, but one in another Region is the copy of a source elsewhere.
     replicas = production([db for db in standalone_db_instances(estate) if is_read_replica(db)])
-    compute = production(list(estate.of_type(ECS_SERVICE)) + list(estate.of_type(LOAD_BALANCER)))
+    compute = production(list(estate.of_type(ECS_SERVICE)) + list(estate.of_type(ELB_LOAD_BALANCER)))
     plans: dict[str, list[Resource]] = defaultdict(list)
     for plan in estate.of_type(BACKUP_PLAN):
         plans[plan.account].append(plan)
@@ -149,16 +149,16 @@ def _judge(estate: Estate, account: str, found: dict[str, list[Resource]], plans
     target = estate.account_resource(account)
     stores, compute = found["stores"], found["compute"]
     copies: list[str] = []
-    unknown = [f"{label(r)}: {COPY_READS[r.type]} failed ({errors(r)[COPY_READS[r.type]]})"
-               for r in stores + plans if COPY_READS.get(r.type) in errors(r)]
+    unknown = [f"{label(r)}: {COPY_READS[r.type]} failed ({r.errors[COPY_READS[r.type]]})"
+               for r in stores + plans if COPY_READS.get(r.type) in r.errors]
     for resource in stores + found["replicas"]:
-        if resource.type in (DB_INSTANCE, DB_CLUSTER):
+        if resource.type in (RDS_DB_INSTANCE, RDS_DB_CLUSTER):
             copies += database_copies(resource)
-        elif resource.type == TABLE:
+        elif resource.type == DYNAMODB_TABLE:
             copies += table_copies(resource)
-        elif resource.type == CACHE_GROUP:
+        elif resource.type == ELASTICACHE_REPLICATION_GROUP:
             copies += cache_copies(resource)
-        elif resource.type == BUCKET:
+        elif resource.type == S3_BUCKET:
             remote, unsure = bucket_copies(estate, resource)
             copies, unknown = copies + remote, unknown + unsure
     for plan in plans:
@@ -194,9 +194,9 @@ def _evidence(estate: Estate, region: str, stores: list[Resource], compute: list
     parts = [where]
     if stores:
         parts.append(f"no read replica, global table, replication or backup copy puts "
-                     f"{listed([label(s) for s in stores])} in another Region")
+                     f"{first_few([label(s) for s in stores], 6)} in another Region")
     else:
         parts.append("no production data store was found")
     if compute:
-        parts.append(f"{listed([label(c) for c in compute], 4)} run only there")
+        parts.append(f"{first_few([label(c) for c in compute], 4)} run only there")
     return "; ".join(parts) + "."

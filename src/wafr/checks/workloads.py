@@ -7,11 +7,10 @@ from typing import Any, Iterator
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
+from wafr.resource_types import (APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY, EC2_SUBNET,
+                                 ECS_SERVICE, ECS_TASK_DEFINITION, LAMBDA_FUNCTION)
+from wafr.vocabulary import PRODUCTION_LIKE
 
-ECS_SERVICE, ECS_TASK_DEFINITION = "AWS::ECS::Service", "AWS::ECS::TaskDefinition"
-LAMBDA_FUNCTION, SUBNET = "AWS::Lambda::Function", "AWS::EC2::Subnet"
-SCALABLE_TARGET, SCALING_POLICY = ("AWS::ApplicationAutoScaling::ScalableTarget",
-                                   "AWS::ApplicationAutoScaling::ScalingPolicy")
 
 
 def awsvpc(service: Resource) -> dict[str, Any]:
@@ -80,7 +79,7 @@ def _zones(estate: Estate, service: Resource) -> tuple[set[str], list[str]]:
     """The zones of the service's subnets, and the subnets the estate does not know."""
     zones, missing = set(), []
     for subnet_id in service.link("subnets"):
-        subnet = estate.get(subnet_id, type=SUBNET, account=service.account)
+        subnet = estate.get(subnet_id, type=EC2_SUBNET, account=service.account)
         if subnet is None or not subnet.config.get("AvailabilityZone"):
             missing.append(subnet_id)
         else:
@@ -102,7 +101,7 @@ def _availability(estate: Estate, service: Resource) -> tuple[list[str], list[st
             problems.append(f"all its subnets are in one Availability Zone ({min(zones)})")
         else:
             spread.append(f"its subnets span {len(zones)} Availability Zones ({', '.join(sorted(zones))})")
-    if service.config.get("desiredCount") == 1 and service.environment in ("prod", "unknown"):
+    if service.config.get("desiredCount") == 1 and service.environment in PRODUCTION_LIKE:
         problems.append("desiredCount is 1: a single task is a single point of failure")
     return problems, unknown, spread
 
@@ -121,8 +120,8 @@ def _availability(estate: Estate, service: Resource) -> tuple[list[str], list[st
     needs=("ecs", "application-autoscaling"),
 )
 def ecs_service_without_autoscaling(estate: Estate) -> Iterator[Result]:
-    targets = _index_by_resource_id(estate, SCALABLE_TARGET)
-    policies = _index_by_resource_id(estate, SCALING_POLICY)
+    targets = _index_by_resource_id(estate, APP_AUTOSCALING_SCALABLE_TARGET)
+    policies = _index_by_resource_id(estate, APP_AUTOSCALING_SCALING_POLICY)
     for service in estate.of_type(ECS_SERVICE):
         if is_daemon(service):
             continue

@@ -69,8 +69,8 @@ class _Builder:
     def build(self) -> None:
         for step in (self.kms_keys, self.network, self.security_groups, self.instances, self.volumes,
                      self.ebs_default, self.databases, self.caches, self.buckets, self.tables, self.iam_users,
-                     self.parameters, self.log_groups, self.load_balancers, self.clusters, self.functions,
-                     self.alarms, self.codedeploy, self.detection):
+                     self.parameters, self.log_groups, self.load_balancers, self.clusters, self.queues,
+                     self.functions, self.http_apis, self.alarms, self.codedeploy, self.detection):
             step()
 
     def summary(self) -> dict[str, Any]:
@@ -272,16 +272,42 @@ class _Builder:
             if spec.get("tags"):
                 s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags(spec["tags"])})
             self.ids["buckets"][name] = name
+        for spec in self.spec.get("buckets", []):  # once every bucket exists: logs and replicas go to others
+            self.bucket_data_protection(s3, spec)
         if self.spec.get("account_public_access_block"):
             self.client("s3control").put_public_access_block(AccountId=self.account,
                                                              PublicAccessBlockConfiguration=block_all)
 
+    def bucket_data_protection(self, s3: Any, spec: dict[str, Any]) -> None:
+        """Lifecycle rules, server access logging and same-Region replication, as the spec asks."""
+        name = spec["name"]
+        if spec.get("lifecycle"):
+            s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [{
+                "ID": "age-out", "Status": "Enabled", "Filter": {"Prefix": ""},
+                "Transitions": [{"Days": 90, "StorageClass": "GLACIER_IR"}],
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
+        if spec.get("access_logs"):
+            s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
+                "TargetBucket": spec["access_logs"], "TargetPrefix": f"{name}/"}})
+        if spec.get("replica"):
+            s3.put_bucket_replication(Bucket=name, ReplicationConfiguration={
+                "Role": self.role("s3-replication", "s3.amazonaws.com"), "Rules": [{
+                    "ID": "copy", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+                    "DeleteMarkerReplication": {"Status": "Disabled"},
+                    "Destination": {"Bucket": f"arn:aws:s3:::{spec['replica']}"}}]})
+
     def bucket_policy(self, bucket: str) -> dict[str, Any]:
-        """TLS only; the trail's bucket also lets CloudTrail write this account's logs."""
+        """TLS only; the access-log bucket also lets S3 deliver logs, the trail's bucket lets CloudTrail write this
+        account's logs. (Principal {"AWS": "*"}, the same as "*": moto's log-delivery check cannot read the string.)"""
         arn = f"arn:aws:s3:::{bucket}"
         statements: list[dict[str, Any]] = [{
-            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
             "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+        if any(spec.get("access_logs") == bucket for spec in self.spec.get("buckets", [])):
+            statements.append({"Sid": "S3ServerAccessLogs", "Effect": "Allow",
+                               "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                               "Resource": f"{arn}/*", "Condition": {"StringEquals": {"aws:SourceAccount": self.account}}})
         trail = (self.spec.get("detection") or {}).get("trail") or {}
         if trail.get("bucket") == bucket:
             cloudtrail = {"Service": "cloudtrail.amazonaws.com"}
@@ -296,12 +322,16 @@ class _Builder:
     def tables(self) -> None:
         dynamodb = self.client("dynamodb")
         for spec in self.spec.get("tables", []):
+            # Without kms_key, the table keeps DynamoDB's default encryption (an AWS owned key).
+            sse = ({"SSESpecification": {"Enabled": True, "SSEType": "KMS",
+                                         "KMSMasterKeyId": self.key_arn(spec["kms_key"])}}
+                   if spec.get("kms_key") else {})
             table = dynamodb.create_table(
                 TableName=spec["name"], BillingMode="PAY_PER_REQUEST",
                 AttributeDefinitions=[{"AttributeName": spec["key"], "AttributeType": "S"}],
                 KeySchema=[{"AttributeName": spec["key"], "KeyType": "HASH"}],
-                SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": self.key_arn(spec["kms_key"])},
                 DeletionProtectionEnabled=spec.get("deletion_protection", False), Tags=_tags(spec.get("tags", {})),
+                **sse,
             )["TableDescription"]
             if spec.get("point_in_time_recovery"):
                 dynamodb.update_continuous_backups(TableName=spec["name"], PointInTimeRecoverySpecification={
@@ -432,17 +462,70 @@ class _Builder:
                                        "PredefinedMetricSpecification": {
                                            "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
 
+    def queues(self) -> None:
+        sqs = self.client("sqs")
+        for spec in self.spec.get("queues", []):
+            attributes = {"SqsManagedSseEnabled": str(spec.get("encrypted", False)).lower()}
+            if spec.get("retention"):
+                attributes["MessageRetentionPeriod"] = str(spec["retention"])
+            if spec.get("dead_letter"):
+                dead_letter = self.ids["queues"][spec["dead_letter"]]
+                attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dead_letter, "maxReceiveCount": 5})
+            url = sqs.create_queue(QueueName=spec["name"], Attributes=attributes,
+                                   tags={k: str(v) for k, v in spec.get("tags", {}).items()})["QueueUrl"]
+            self.ids["queues"][spec["name"]] = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
     def functions(self) -> None:
         lambda_ = self.client("lambda")
         for spec in self.spec.get("functions", []):
             role = self.role(f"{spec['name']}-role", "lambda.amazonaws.com")
+            placement = {"VpcConfig": {"SubnetIds": self.subnet_ids(spec["vpc"], spec["subnets"]),
+                                       "SecurityGroupIds": self.sg_ids(spec["security_groups"])}
+                         } if spec.get("vpc") else {}
             function = lambda_.create_function(
                 FunctionName=spec["name"], Runtime=spec["runtime"], Role=role, Handler="index.handler",
                 Code={"ZipFile": _handler_zip()}, Timeout=30, MemorySize=256,
-                VpcConfig={"SubnetIds": self.subnet_ids(spec["vpc"], spec["subnets"]),
-                           "SecurityGroupIds": self.sg_ids(spec["security_groups"])},
+                Architectures=[spec.get("architecture", "x86_64")],
+                TracingConfig={"Mode": spec.get("tracing", "PassThrough")}, Tags=spec.get("tags", {}), **placement,
             )
-            self.ids["functions"][spec["name"]] = function["FunctionArn"]
+            name = spec["name"]
+            if spec.get("reserved_concurrency"):
+                lambda_.put_function_concurrency(FunctionName=name,
+                                                 ReservedConcurrentExecutions=spec["reserved_concurrency"])
+            if spec.get("on_failure"):
+                lambda_.put_function_event_invoke_config(FunctionName=name, DestinationConfig={
+                    "OnFailure": {"Destination": self.ids["queues"][spec["on_failure"]]}})
+            if spec.get("queue"):
+                lambda_.create_event_source_mapping(EventSourceArn=self.ids["queues"][spec["queue"]],
+                                                    FunctionName=name, BatchSize=10)
+            self.ids["functions"][name] = function["FunctionArn"]
+
+    def http_apis(self) -> None:
+        apis, lambda_ = self.client("apigatewayv2"), self.client("lambda")
+        for spec in self.spec.get("http_apis", []):
+            tags = {k: str(v) for k, v in spec.get("tags", {}).items()}
+            api = apis.create_api(Name=spec["name"], ProtocolType="HTTP", Tags=tags)["ApiId"]
+            function = self.ids["functions"][spec["function"]]
+            integration = apis.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=function,
+                                                  PayloadFormatVersion="2.0")["IntegrationId"]
+            for route in spec["routes"]:
+                apis.create_route(ApiId=api, RouteKey=route, AuthorizationType=spec["authorization"],
+                                  Target=f"integrations/{integration}")
+            stage: dict[str, Any] = {"AutoDeploy": True, "Tags": tags}
+            if spec.get("access_logs"):
+                stage["AccessLogSettings"] = {
+                    "DestinationArn": f"arn:aws:logs:{self.region}:{self.account}:log-group:{spec['access_logs']}",
+                    "Format": "$context.requestId $context.identity.sourceIp $context.status"}
+            if spec.get("throttling"):
+                stage["DefaultRouteSettings"] = {"ThrottlingRateLimit": float(spec["throttling"]["rate"]),
+                                                 "ThrottlingBurstLimit": spec["throttling"]["burst"]}
+            apis.create_stage(ApiId=api, StageName="prod", **stage)
+            # API Gateway may invoke the function from this API only: a policy with a source condition.
+            lambda_.add_permission(FunctionName=spec["function"], StatementId=f"{spec['name']}-invoke",
+                                   Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                                   SourceArn=f"arn:aws:execute-api:{self.region}:{self.account}:{api}/*")
+            self.ids["http_apis"][spec["name"]] = api
 
     # -- operations -------------------------------------------------------------------------------
     def alarms(self) -> None:

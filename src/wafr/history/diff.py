@@ -15,6 +15,7 @@ from typing import Any
 
 from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, SUPPRESSED
 from wafr.history.views import FindingRow, Milestone, MilestoneView
+from wafr.resource_types import services_of
 
 RISK_RANK = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
 # The kinds of change, in the order a reader wants them.
@@ -93,14 +94,6 @@ def _known_checks() -> frozenset[str]:
     return frozenset(all_checks())
 
 
-@lru_cache(maxsize=1)
-def _service_of_type() -> dict[str, str]:
-    """Resource type -> the collector (coverage "service") that reads it."""
-    from wafr.sources.aws.registry import all_collectors
-
-    return {t: c.name for c in all_collectors().values() for t in c.resource_types}
-
-
 class _Blindness:
     """Where the later milestone could not see: accounts it did not cover, checks it could not judge per
     account, services it could not read per account and region."""
@@ -115,11 +108,11 @@ class _Blindness:
             return f"account {row.account} was not in the later review"
         if row.check_id not in _known_checks():  # a wafr upgrade retired or renamed it
             return f"this wafr has no check {row.check_id} any more"
-        service = _service_of_type().get(row.resource_type)
-        for region in (row.region, "global"):
-            status = self.unread.get((row.account, region, service))
-            if status:
-                return f"{service} in {region} was {status}"
+        for service in services_of(row.resource_type):
+            for region in (row.region, "global"):
+                status = self.unread.get((row.account, region, service))
+                if status:
+                    return f"{service} in {region} was {status}"
         if (row.check_id, row.account) in self.unjudged:
             return "the check could not judge this account"
         return ""

@@ -24,6 +24,7 @@ from wafr.history.diff import (
 )
 from wafr.history.views import Milestone
 from wafr.terminal import safe
+from wafr.vocabulary import REVIEW_PILLARS, RISKS
 
 RISK_STYLE = {"HIGH": "bold red", "MEDIUM": "yellow", "LOW": "cyan"}
 LISTED_KINDS = (NEW, REGRESSED, RISK_UP, RESOLVED, NO_LONGER_ASSESSED, RISK_DOWN, STILL_OPEN)
@@ -140,7 +141,6 @@ def to_markdown(d: Diff, limit: int = 50) -> str:
 
 
 # -- the milestone list -----------------------------------------------------------------------------------
-PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 SHORT = {"security": "SEC", "reliability": "REL", "operational-excellence": "OPS",
          "performance-efficiency": "PERF", "cost-optimization": "COST"}
 
@@ -158,11 +158,11 @@ def milestones_table(milestones: list[Milestone]) -> Table:
     table.add_column("When (UTC)", no_wrap=True)
     table.add_column("Run")
     table.add_column("Scanned")
-    for pillar in PILLARS:
+    for pillar in REVIEW_PILLARS:
         table.add_column(SHORT[pillar], justify="right", no_wrap=True)
     for m in milestones:
         run = m.kind if m.kind == m.source or not m.source else f"{m.kind} ({m.source})"
-        per_pillar = ["/".join(str(m.counts.get(p, {}).get(r, 0)) for r in ("HIGH", "MEDIUM", "LOW")) for p in PILLARS]
+        per_pillar = ["/".join(str(m.counts.get(p, {}).get(r, 0)) for r in RISKS) for p in REVIEW_PILLARS]
         table.add_row(str(m.id), m.recorded_at[:16].replace("T", " "), safe(run), safe(_scanned(m)), *per_pillar)
     return table
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from wafr.checks.registry import FAIL, PASS
+from wafr.vocabulary import RISKS
 
 if TYPE_CHECKING:
     from wafr.findings import Finding
@@ -61,7 +62,7 @@ class Milestone:
 
     def failed(self, pillar: str | None = None) -> int:
         chosen = [self.counts.get(pillar, {})] if pillar else list(self.counts.values())
-        return sum(c.get(r, 0) for c in chosen for r in ("HIGH", "MEDIUM", "LOW"))
+        return sum(c.get(r, 0) for c in chosen for r in RISKS)
 
 
 @dataclass

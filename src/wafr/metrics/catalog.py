@@ -11,12 +11,9 @@ from typing import Iterator
 
 from wafr.estate import Estate, Resource
 from wafr.metrics.series import series_key
+from wafr.resource_types import EC2_INSTANCE, ECS_CLUSTER, ECS_SERVICE, ELASTICACHE_CACHE_CLUSTER, RDS_DB_INSTANCE
 
-ECS_SERVICE, ECS_CLUSTER = "AWS::ECS::Service", "AWS::ECS::Cluster"
-RDS_INSTANCE = "AWS::RDS::DBInstance"
-EC2_INSTANCE = "AWS::EC2::Instance"
-CACHE_CLUSTER = "AWS::ElastiCache::CacheCluster"
-METRIC_TYPES = (ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER)
+METRIC_TYPES = (ECS_SERVICE, RDS_DB_INSTANCE, EC2_INSTANCE, ELASTICACHE_CACHE_CLUSTER)
 
 
 @dataclass(frozen=True)
@@ -86,12 +83,12 @@ def target_for(estate: Estate, resource: Resource) -> Target | None:
         service_name = resource.name or config.get("serviceName", "")
         dims = (("ClusterName", cluster_name(resource)), ("ServiceName", service_name))
         return Target(resource, dims, metrics)
-    if resource.type == RDS_INSTANCE:
+    if resource.type == RDS_DB_INSTANCE:
         return Target(resource, (("DBInstanceIdentifier", resource.id),), RDS_METRICS)
     if resource.type == EC2_INSTANCE:
         if (config.get("State") or {}).get("Name", "running") != "running":
             return None  # a stopped instance has no CPU to measure and costs no compute
         return Target(resource, (("InstanceId", resource.id),), EC2_METRICS)
-    if resource.type == CACHE_CLUSTER:
+    if resource.type == ELASTICACHE_CACHE_CLUSTER:
         return Target(resource, (("CacheClusterId", resource.id),), ELASTICACHE_METRICS)
     return None

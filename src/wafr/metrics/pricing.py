@@ -1,4 +1,4 @@
-"""The price table (data/pricing.yaml): what a Fargate task or an RDS instance costs an hour, where recorded."""
+"""The price table (data/pricing.yaml): what a Fargate task, an RDS instance or an EBS volume costs, where recorded."""
 
 from __future__ import annotations
 
@@ -72,3 +72,15 @@ def rds_family(instance_class: str) -> list[str]:
     family = instance_class.rsplit(".", 1)[0] + "."
     members = [c for c in table()["rds_classes"] if c.startswith(family)]
     return sorted(members, key=lambda c: (rds_class(c) or (0, 0))[::-1])
+
+
+def ebs_rates(region: str) -> tuple[dict[str, float], str] | None:
+    """EBS General Purpose SSD rates for a region (per GB-month, IOPS-month, MB/s-month) and their basis."""
+    rates = table().get("ebs", {}).get("regions", {}).get(region)
+    return (dict(rates), _source("ebs", region)) if rates else None
+
+
+def public_ipv4() -> Price:
+    """What one public IPv4 address (an Elastic IP included) costs an hour, in every region."""
+    data = table()["public_ipv4"]
+    return Price(float(data["hour"]), f"{data['basis']} ({data['source']}, as of {data['as_of']})")

@@ -7,9 +7,7 @@ from typing import Any
 
 from wafr.estate import Resource
 from wafr.metrics.series import metric_key
-
-# The statuses of findings (wafr.checks.registry), spelled out here so the analyses need no check machinery.
-FAIL, PASS, NOT_ASSESSED = "FAIL", "PASS", "NOT_ASSESSED"
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from typing import Any, Callable, Iterable
 
 from wafr.estate import Coverage, Estate, Resource
 from wafr.metrics.series import Window, compact, iso, metric_key
+from wafr.resource_types import (APP_AUTOSCALING_SCALABLE_TARGET, EC2_INSTANCE, ECS_SERVICE, ECS_TASK_DEFINITION,
+                                 ELASTICACHE_CACHE_CLUSTER, RDS_DB_INSTANCE)
 
 HOURS_PER_DAY = 24
 Shape = Callable[[int, random.Random], float]  # hour index -> value
@@ -72,13 +74,13 @@ def ecs_service(name: str, cpu: int, memory: int, *, cluster: str = "prod-cluste
     prefix = f"arn:aws:ecs:{region}:{account}"
     definition_arn = f"{prefix}:task-definition/{name}:1"
     service = Resource(
-        type="AWS::ECS::Service", id=f"{prefix}:service/{cluster}/{name}", account=account, region=region,
+        type=ECS_SERVICE, id=f"{prefix}:service/{cluster}/{name}", account=account, region=region,
         arn=f"{prefix}:service/{cluster}/{name}", name=name, tags={"Environment": environment},
         config={"serviceName": name, "clusterArn": f"{prefix}:cluster/{cluster}", "desiredCount": desired,
                 "launchType": launch_type, "taskDefinition": definition_arn, "schedulingStrategy": "REPLICA"},
         links={"cluster": [f"{prefix}:cluster/{cluster}"]})
     definition = Resource(
-        type="AWS::ECS::TaskDefinition", id=definition_arn, account=account, region=region, arn=definition_arn,
+        type=ECS_TASK_DEFINITION, id=definition_arn, account=account, region=region, arn=definition_arn,
         name=f"{name}:1", config={"family": name, "revision": 1, "cpu": str(cpu), "memory": str(memory),
                                   "requiresCompatibilities": ["FARGATE"]})
     return service, definition
@@ -86,7 +88,7 @@ def ecs_service(name: str, cpu: int, memory: int, *, cluster: str = "prod-cluste
 
 def rds_instance(identifier: str, instance_class: str, *, engine: str = "postgres", multi_az: bool = False,
                  environment: str = "prod", account: str = ACCOUNT, region: str = REGION) -> Resource:
-    return Resource(type="AWS::RDS::DBInstance", id=identifier, account=account, region=region,
+    return Resource(type=RDS_DB_INSTANCE, id=identifier, account=account, region=region,
                     arn=f"arn:aws:rds:{region}:{account}:db:{identifier}", name=identifier,
                     tags={"Environment": environment},
                     config={"DBInstanceIdentifier": identifier, "DBInstanceClass": instance_class, "Engine": engine,
@@ -95,20 +97,20 @@ def rds_instance(identifier: str, instance_class: str, *, engine: str = "postgre
 
 def ec2_instance(instance_id: str, *, environment: str = "prod", account: str = ACCOUNT,
                  region: str = REGION) -> Resource:
-    return Resource(type="AWS::EC2::Instance", id=instance_id, account=account, region=region,
+    return Resource(type=EC2_INSTANCE, id=instance_id, account=account, region=region,
                     tags={"Environment": environment}, config={"InstanceId": instance_id, "State": {"Name": "running"}})
 
 
 def scalable_target(service: Resource, low: int, high: int) -> Resource:
     cluster = service.config["clusterArn"].rsplit("/", 1)[-1]
     resource_id = f"service/{cluster}/{service.name}"
-    return Resource(type="AWS::ApplicationAutoScaling::ScalableTarget", id=resource_id, account=service.account,
+    return Resource(type=APP_AUTOSCALING_SCALABLE_TARGET, id=resource_id, account=service.account,
                     region=service.region, config={"ServiceNamespace": "ecs", "ResourceId": resource_id,
                                                    "MinCapacity": low, "MaxCapacity": high})
 
 
-HOLDERS = {"AWS::ECS::Service": "ecs", "AWS::ECS::TaskDefinition": "ecs", "AWS::RDS::DBInstance": "rds",
-           "AWS::EC2::Instance": "ec2", "AWS::ElastiCache::CacheCluster": "elasticache"}
+HOLDERS = {ECS_SERVICE: "ecs", ECS_TASK_DEFINITION: "ecs", RDS_DB_INSTANCE: "rds",
+           EC2_INSTANCE: "ec2", ELASTICACHE_CACHE_CLUSTER: "elasticache"}
 
 
 def estate_with(resources: list[Resource], series: dict[str, dict[str, list[float | None]]], *,

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from wafr.estate import ACCOUNT_TYPE
 from wafr.findings import Finding
+from wafr.phrases import first_few
 from wafr.questionnaire.answers import MET, NOT_MET, PARTLY
+from wafr.resource_types import ACCOUNT
+from wafr.vocabulary import BP_NOT_ASSESSED as NOT_ASSESSED  # a practice no check could judge
+from wafr.vocabulary import FAIL, PASS
 
-NOT_ASSESSED = "not-assessed"
-FAIL, PASS, UNJUDGED = "FAIL", "PASS", "NOT_ASSESSED"
 NAMES_SHOWN = 4
 EVIDENCE_CHARS = 160
 
@@ -21,7 +22,7 @@ class ScanEvidence:
     """The scan's view of one best practice."""
 
     bp_id: str
-    status: str  # met | partly | not-met | not-assessed
+    status: str  # met | partly | not-met | not assessed
     lines: tuple[str, ...]
     checks: tuple[str, ...]
     failing: tuple[str, ...]  # names of the resources that fail it
@@ -62,8 +63,7 @@ def _short(text: str, limit: int = EVIDENCE_CHARS) -> str:
 
 def _names(findings: list[Finding]) -> str:
     names = list(dict.fromkeys(f.resource.get("name") or f.resource["id"] for f in findings))
-    shown = ", ".join(names[:NAMES_SHOWN])
-    return shown + (f" and {len(names) - NAMES_SHOWN} more" if len(names) > NAMES_SHOWN else "")
+    return first_few(names, NAMES_SHOWN)
 
 
 def check_line(findings: list[Finding]) -> str:
@@ -73,8 +73,8 @@ def check_line(findings: list[Finding]) -> str:
     judged = [f for f in findings if f.status in (FAIL, PASS)]
     if not judged:
         return f"{check_id}: not assessed - {_short(findings[0].evidence)}"
-    if len(judged) == 1 and judged[0].resource["type"] == ACCOUNT_TYPE:
-        verdict = "FAIL" if failed else "PASS"
+    if len(judged) == 1 and judged[0].resource["type"] == ACCOUNT:
+        verdict = FAIL if failed else PASS
         return f"{check_id}: {verdict} - {_short(judged[0].evidence)}"
     line = f"{check_id}: {len(failed)} of {len(judged)} {_kind({f.resource['type'] for f in judged}, len(judged))} fail"
     return f"{line} ({_names(failed)})" if failed else line

@@ -35,7 +35,7 @@ class Conflict:
 @dataclass(frozen=True)
 class PracticeAssessment:
     choice: Choice
-    status: str  # met | partly | not-met | not-applicable | not-assessed
+    status: str  # met | partly | not-met | not-applicable | not assessed
     source: str  # answer | scan | answer+scan | "" (nothing known)
     answer: Answer
     scan: ScanEvidence | None

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wafr.errors import read_user_text
 from wafr.questionnaire.answers import SCHEMA, STATUSES, Answer, AnswersError, AnswerSheet
 from wafr.questionnaire.questions import QuestionSet
 from wafr.questionnaire.questions import load as load_questions
@@ -197,10 +198,5 @@ def parse(text: str, origin: str = "answers", questions: QuestionSet | None = No
 
 def read(path: Path, questions: QuestionSet | None = None) -> AnswerSheet:
     """Read an answers file; a missing or unreadable file is an AnswersError too."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError(f"Answers file {path} does not exist; create it with `wafr questions init`.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise AnswersError(f"Answers file {path} could not be read: {error}") from None
+    text = read_user_text(path, missing="create it with `wafr questions init`.", error=AnswersError)
     return parse(text, origin=str(path), questions=questions)

@@ -12,24 +12,30 @@ from wafr.findings import Finding
 from wafr.framework import PILLAR_NAMES
 from wafr.report.ocsf import partition
 from wafr.report.results import results
+from wafr.resource_types import (ACCOUNT, CLOUDTRAIL_TRAIL, DYNAMODB_TABLE, EC2_INSTANCE, EC2_NAT_GATEWAY,
+                                 EC2_NETWORK_ACL, EC2_ROUTE_TABLE, EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VOLUME, EC2_VPC,
+                                 ECS_CLUSTER, ECS_SERVICE, ECS_TASK_DEFINITION, ELASTICACHE_CACHE_CLUSTER,
+                                 ELB_LOAD_BALANCER, IAM_ACCESS_KEY, IAM_ROLE, IAM_USER, KMS_KEY, LAMBDA_FUNCTION,
+                                 RDS_DB_CLUSTER, RDS_DB_INSTANCE, S3_BUCKET, SECRETSMANAGER_SECRET, SNS_TOPIC,
+                                 SQS_QUEUE)
 from wafr.review.model import Review
 
 SCHEMA_VERSION = "2018-10-08"
 COMPLIANCE = {PASS: "PASSED", FAIL: "FAILED", SUPPRESSED: "FAILED", NOT_ASSESSED: "NOT_AVAILABLE"}
 # Security Hub's own resource types; any other type is "Other", as the format asks.
 RESOURCE_TYPES = {
-    "AWS::::Account": "AwsAccount", "AWS::EC2::VPC": "AwsEc2Vpc", "AWS::EC2::Subnet": "AwsEc2Subnet",
-    "AWS::EC2::SecurityGroup": "AwsEc2SecurityGroup", "AWS::EC2::Instance": "AwsEc2Instance",
-    "AWS::EC2::Volume": "AwsEc2Volume", "AWS::EC2::NatGateway": "AwsEc2NatGateway",
-    "AWS::EC2::RouteTable": "AwsEc2RouteTable", "AWS::EC2::NetworkAcl": "AwsEc2NetworkAcl",
-    "AWS::RDS::DBInstance": "AwsRdsDbInstance", "AWS::RDS::DBCluster": "AwsRdsDbCluster",
-    "AWS::IAM::User": "AwsIamUser", "AWS::IAM::Role": "AwsIamRole", "AWS::IAM::AccessKey": "AwsIamAccessKey",
-    "AWS::S3::Bucket": "AwsS3Bucket", "AWS::ECS::Service": "AwsEcsService", "AWS::ECS::Cluster": "AwsEcsCluster",
-    "AWS::ECS::TaskDefinition": "AwsEcsTaskDefinition", "AWS::Lambda::Function": "AwsLambdaFunction",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": "AwsElbv2LoadBalancer", "AWS::KMS::Key": "AwsKmsKey",
-    "AWS::DynamoDB::Table": "AwsDynamoDbTable", "AWS::CloudTrail::Trail": "AwsCloudTrailTrail",
-    "AWS::ElastiCache::CacheCluster": "AwsElastiCacheCacheCluster", "AWS::SecretsManager::Secret":
-        "AwsSecretsManagerSecret", "AWS::SNS::Topic": "AwsSnsTopic", "AWS::SQS::Queue": "AwsSqsQueue",
+    ACCOUNT: "AwsAccount", EC2_VPC: "AwsEc2Vpc", EC2_SUBNET: "AwsEc2Subnet",
+    EC2_SECURITY_GROUP: "AwsEc2SecurityGroup", EC2_INSTANCE: "AwsEc2Instance",
+    EC2_VOLUME: "AwsEc2Volume", EC2_NAT_GATEWAY: "AwsEc2NatGateway",
+    EC2_ROUTE_TABLE: "AwsEc2RouteTable", EC2_NETWORK_ACL: "AwsEc2NetworkAcl",
+    RDS_DB_INSTANCE: "AwsRdsDbInstance", RDS_DB_CLUSTER: "AwsRdsDbCluster",
+    IAM_USER: "AwsIamUser", IAM_ROLE: "AwsIamRole", IAM_ACCESS_KEY: "AwsIamAccessKey",
+    S3_BUCKET: "AwsS3Bucket", ECS_SERVICE: "AwsEcsService", ECS_CLUSTER: "AwsEcsCluster",
+    ECS_TASK_DEFINITION: "AwsEcsTaskDefinition", LAMBDA_FUNCTION: "AwsLambdaFunction",
+    ELB_LOAD_BALANCER: "AwsElbv2LoadBalancer", KMS_KEY: "AwsKmsKey",
+    DYNAMODB_TABLE: "AwsDynamoDbTable", CLOUDTRAIL_TRAIL: "AwsCloudTrailTrail",
+    ELASTICACHE_CACHE_CLUSTER: "AwsElastiCacheCacheCluster", SECRETSMANAGER_SECRET:
+        "AwsSecretsManagerSecret", SNS_TOPIC: "AwsSnsTopic", SQS_QUEUE: "AwsSqsQueue",
 }
 # The format's length limits (characters).
 TITLE, DESCRIPTION, RECOMMENDATION, DETAIL = 256, 1024, 512, 1024

@@ -30,6 +30,7 @@ from wafr.framework import PILLAR_NAMES
 from wafr.report.cells import plain
 from wafr.report.text_fit import TYPEFACE, paragraphs_height
 from wafr.review.model import RISK_LABELS, FocusArea, MetricEvidence, Review, phrase_segments
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISKS, SUPPRESSED
 
 # 16:9 slide, in points
 SLIDE_W, SLIDE_H = 960, 540
@@ -47,8 +48,8 @@ NAMES_ON_SLIDE = 4  # resource names a remediation line shows; the notes list ev
 NOTES_RESOURCES = 25
 BODY_SIZES = (18, 16, 14, 13, 12, 11, 10)
 DATE_LABELS = 8  # at most this many date labels under a metric chart
-STATUS_COLORS = {"FAIL": RISK_COLORS["HIGH"], "PASS": RGBColor(0x2F, 0x8F, 0x4E), "NOT_ASSESSED": GREY,
-                 "SUPPRESSED": ORANGE}
+STATUS_COLORS = {FAIL: RISK_COLORS["HIGH"], PASS: RGBColor(0x2F, 0x8F, 0x4E), NOT_ASSESSED: GREY,
+                 SUPPRESSED: ORANGE}
 
 
 @dataclass
@@ -308,7 +309,7 @@ def _summary(deck, review: Review) -> None:
                 ("Pillar", "High-risk areas", "Medium-risk areas", "High findings", "Medium findings", "Passed")])
     rows = [Row([[Para(p.name, 12, True)], [Para(str(p.focus_areas.get("HIGH", 0)), 12)],
                  [Para(str(p.focus_areas.get("MEDIUM", 0)), 12)], [Para(str(p.findings.get("HIGH", 0)), 12)],
-                 [Para(str(p.findings.get("MEDIUM", 0)), 12)], [Para(str(p.findings.get("PASS", 0)), 12)]])
+                 [Para(str(p.findings.get("MEDIUM", 0)), 12)], [Para(str(p.findings.get(PASS, 0)), 12)]])
             for p in review.summary.pillars]
     _table(slide, head, rows, widths)
     table_h = sum(_row_height(r, widths) for r in [head, *rows])
@@ -317,7 +318,7 @@ def _summary(deck, review: Review) -> None:
         return
     data = CategoryChartData()
     data.categories = [p.name for p in review.summary.pillars]
-    for risk in ("HIGH", "MEDIUM", "LOW"):
+    for risk in RISKS:
         data.add_series(f"{RISK_LABELS[risk]} risk", [p.findings.get(risk, 0) for p in review.summary.pillars])
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, Pt(MARGIN), Pt(top), Pt(SLIDE_W - 2 * MARGIN),
                                    Pt(BODY_BOTTOM - top), data)
@@ -325,7 +326,7 @@ def _summary(deck, review: Review) -> None:
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.RIGHT, False
     chart.has_title = True
     chart.chart_title.text_frame.text = "Failed findings by pillar and risk"
-    for series, risk in zip(chart.plots[0].series, ("HIGH", "MEDIUM", "LOW")):
+    for series, risk in zip(chart.plots[0].series, RISKS):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = RISK_COLORS[risk]
     _chart_fonts(chart)
@@ -498,7 +499,7 @@ def _roadmap(deck, review: Review) -> None:
             if _height(current + [line], col_w) > room and len(current) > 1:
                 pages.append(current)
                 current = [Para(f"{phase.title} (continued)", size + 2, True, NAVY)]
-            current.append(line)
+            current.append(_clipped(current, line, col_w, room))
         pages.append(current)
         columns.append(pages)
     for n in range(max(len(c) for c in columns)):
@@ -525,6 +526,20 @@ def _roadmap(deck, review: Review) -> None:
                 _text_box(slide, x, top, col_w, room, pages[n])
 
 
+def _clipped(above: list[Para], para: Para, width: float, room: float) -> Para:
+    """``para`` shortened by whole words until it fits below ``above``: one item longer than a whole column says
+    where the rest of it is (the speaker notes and report.html hold it all)."""
+    if _height(above + [para], width) <= room:
+        return para
+    words, ending = para.text.split(" "), " … (see report.html)"
+    low, high = 1, len(words)
+    while low < high:  # the most words that still fit
+        middle = (low + high + 1) // 2
+        trial = Para(" ".join(words[:middle]) + ending, para.size, para.bold, para.color)
+        low, high = (middle, high) if _height(above + [trial], width) <= room else (low, middle - 1)
+    return Para(" ".join(words[:low]) + ending, para.size, para.bold, para.color)
+
+
 def _coverage(deck, review: Review) -> None:
     cov = review.coverage
     counts: dict[str, int] = {}
@@ -546,7 +561,7 @@ def _coverage(deck, review: Review) -> None:
     _text_box(slide, MARGIN, BODY_TOP, text_w, h, _fit_lines(lines, text_w, h, size, "and {n} more: see report.html"))
     if counts:
         data = CategoryChartData()
-        labels = {"FAIL": "Failed", "PASS": "Passed", "NOT_ASSESSED": "Not assessed", "SUPPRESSED": "Accepted"}
+        labels = {FAIL: "Failed", PASS: "Passed", NOT_ASSESSED: "Not assessed", SUPPRESSED: "Accepted"}
         data.categories = [labels.get(k, k) for k in counts]
         data.add_series("Check results", list(counts.values()))
         left = MARGIN + text_w + 12

@@ -17,6 +17,7 @@ from wafr.review.model import (
     Review,
     Segment,
 )
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISKS, SUPPRESSED
 
 EVIDENCE_LINES = 12
 
@@ -71,7 +72,7 @@ def _agenda(review: Review) -> list[str]:
 def _summary(review: Review) -> list[str]:
     rows = [[f"[{text(p.name)}]({gh_anchor(f'{p.name} findings')})",
              *(str(p.focus_areas.get(r, 0)) for r in ("HIGH", "MEDIUM")),
-             *(str(p.findings.get(k, 0)) for k in ("HIGH", "MEDIUM", "LOW", "PASS", "NOT_ASSESSED"))]
+             *(str(p.findings.get(k, 0)) for k in ("HIGH", "MEDIUM", "LOW", PASS, NOT_ASSESSED))]
             for p in review.summary.pillars]
     lines = [f"## {SECTIONS[0]}", "",
              *table(["Pillar", "High-risk focus areas", "Medium-risk focus areas", "High-risk findings",
@@ -90,7 +91,7 @@ def _accounts(review: Review) -> list[str]:
     """One row per account, only when the review covers several."""
     if not review.summary.accounts:
         return []
-    rows = [[code(a.account, cell=True), *(str(a.findings.get(r, 0)) for r in ("HIGH", "MEDIUM", "LOW")),
+    rows = [[code(a.account, cell=True), *(str(a.findings.get(r, 0)) for r in RISKS),
              text(", ".join(f"{PILLAR_NAMES.get(p, p)} {n}" for p, n in a.high_by_pillar.items() if n) or "none"),
              text("; ".join(a.worst_focus_areas) or "none"), text(", ".join(a.environments) or "none judged"),
              "<br>".join(text(g) for g in a.gaps) or "none"]
@@ -131,7 +132,7 @@ def _focus_details(fa: FocusArea) -> list[str]:
 
 def _other_areas(pillar: PillarReview) -> list[str]:
     lines = []
-    low, unjudged, clean = (pillar.at_risk(r) for r in ("LOW", "NOT_ASSESSED", "NONE"))
+    low, unjudged, clean = (pillar.at_risk(r) for r in ("LOW", NOT_ASSESSED, "NONE"))
     if low:
         lines += ["#### Low-risk items", ""]
         lines += [f"- **{text(fa.title)}:** " + "; ".join(phrase(b.segments()) for b in fa.bullets) for fa in low]
@@ -196,7 +197,7 @@ def _roadmap(review: Review) -> list[str]:
 
 
 def _bp_evidence(bp: BestPracticeAssessment) -> str:
-    labels = (("FAIL", "failed"), ("PASS", "passed"), ("NOT_ASSESSED", "not assessed"), ("SUPPRESSED", "accepted"))
+    labels = ((FAIL, "failed"), (PASS, "passed"), (NOT_ASSESSED, "not assessed"), (SUPPRESSED, "accepted"))
     counts = ", ".join(f"{bp.counts[k]} {label}" for k, label in labels if bp.counts.get(k))
     said = counts + (f": {names(bp.failing, 6, cell=True)}" if bp.failing else "")
     if bp.answer:  # the team's answer (wafr questions), beside the scan's evidence

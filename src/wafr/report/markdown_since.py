@@ -6,9 +6,9 @@ from wafr.framework import PILLAR_NAMES
 from wafr.markdown_text import code, risk, table, text
 from wafr.review.model import Review
 from wafr.review.since_last import ChangedFinding, SinceLast
+from wafr.vocabulary import RISKS
 
 HEADING = "Since the last review"
-RISKS = ("HIGH", "MEDIUM", "LOW")
 
 
 def _rows(changed: list[ChangedFinding], previous: bool) -> list[list[str]]:

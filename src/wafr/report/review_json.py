@@ -14,12 +14,12 @@ def render(review: Review) -> str:
 
 
 def load(path: Path) -> Review:
-    """Read a saved review, validated against wafr.schemas.review; a file that is not one is said plainly, with
+    """Read a saved review, validated against wafr.review.schema; a file that is not one is said plainly, with
     the path inside it that is wrong."""
     from pydantic import ValidationError
 
     from wafr.schemas import schema_error
-    from wafr.schemas.review import validate
+    from wafr.review.schema import validate
 
     if path.is_dir():
         raise WafrError(f"{path} is a directory; pass the review.json inside it.")

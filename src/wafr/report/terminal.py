@@ -14,22 +14,22 @@ from wafr.estate import Estate
 from wafr.findings import RISK_ORDER, Finding
 from wafr.framework import PILLAR_NAMES
 from wafr.terminal import safe
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, REVIEW_PILLARS, RISKS
 
-PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 RISK_STYLE = {"HIGH": "bold red", "MEDIUM": "yellow", "LOW": "cyan"}
 
 
 def _pillar_table(findings: list[Finding]) -> Table:
     table = Table(title="Findings per pillar", title_justify="left")
     table.add_column("Pillar")
-    for risk in ("HIGH", "MEDIUM", "LOW"):
+    for risk in RISKS:
         table.add_column(risk, justify="right", style=RISK_STYLE[risk])
     table.add_column("Passed", justify="right", style="green")
     table.add_column("Not assessed", justify="right", style="dim")
-    counts = Counter((f.pillar, f.risk if f.status == "FAIL" else f.status) for f in findings)
-    for pillar in PILLARS:
+    counts = Counter((f.pillar, f.risk if f.status == FAIL else f.status) for f in findings)
+    for pillar in REVIEW_PILLARS:
         table.add_row(PILLAR_NAMES[pillar], *(str(counts[(pillar, key)]) for key in
-                                              ("HIGH", "MEDIUM", "LOW", "PASS", "NOT_ASSESSED")))
+                                              ("HIGH", "MEDIUM", "LOW", PASS, NOT_ASSESSED)))
     return table
 
 
@@ -40,7 +40,7 @@ def _top_risks(findings: list[Finding], limit: int = 5) -> Table:
     table.add_column("Pillar")
     table.add_column("Finding")
     table.add_column("Resources at that risk", justify="right")
-    failed = [f for f in findings if f.status == "FAIL"]
+    failed = [f for f in findings if f.status == FAIL]
     by_check: dict[str, list[Finding]] = {}
     for f in failed:
         by_check.setdefault(f.check_id, []).append(f)

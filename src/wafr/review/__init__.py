@@ -50,7 +50,9 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
         summary=build_summary(pillars, findings),
         pillars=pillars,
         projects=projects,
-        roadmap=build_roadmap(pillars, projects, findings, [c for c in coverage if c.status != "assessed"], catalog),
+        # An advisor the account has not turned on is no read to grant: the coverage table still names it.
+        roadmap=build_roadmap(pillars, projects, findings,
+                              [c for c in coverage if c.status not in ("assessed", "not-enabled")], catalog),
         assessments=answered.assessments if answered else build_assessments(findings, framework, catalog.pillars),
         coverage=build_coverage(coverage, pillars, findings),
         questionnaire=answered.questionnaire if answered else None,
@@ -61,6 +63,7 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
 
         add_gap_item(review.roadmap, answered.questionnaire)
     review.summary.accounts = build_accounts(list(scope.get("accounts", [])), findings, coverage, pillars)
+    review.metric_evidence = savings.build(findings, review)  # from the findings' measurements: no estate needed
     return review
 
 
@@ -70,7 +73,6 @@ def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str 
                 for c in estate.coverage]
     scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
     review = build_review(findings, coverage, scope, generated_at, answers)
-    review.metric_evidence = savings.build(estate, findings, review)  # the series live in the estate only
     if baseline is not None:  # the previous milestone of the same accounts and regions (wafr.history)
         from wafr.review.roadmap import add_progress_item
         from wafr.review.since_last import build_since_last

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from wafr.estate import ACCOUNT_TYPE
 from wafr.findings import Finding
+from wafr.resource_types import ACCOUNT
 from wafr.review.model import RISK_ORDER, AccountSummary, CoverageEntry, PillarReview
+from wafr.vocabulary import FAIL, RISKS
 
 WORST_AREAS = 3
-RISKS = ("HIGH", "MEDIUM", "LOW")
 
 
 def _gaps(entries: list[CoverageEntry]) -> list[str]:
@@ -53,11 +53,11 @@ def build_accounts(accounts: list[str], findings: list[Finding], coverage: list[
         reads[c.account].append(c)
     rows = []
     for account in accounts:
-        failed = [f for f in mine[account] if f.status == "FAIL"]
+        failed = [f for f in mine[account] if f.status == FAIL]
         by_risk = Counter(f.risk for f in failed)
         high = Counter(f.pillar for f in failed if f.risk == "HIGH")
         # The account itself has no environment; its workloads do.
-        environments = sorted({f.environment for f in mine[account] if f.resource.get("type") != ACCOUNT_TYPE})
+        environments = sorted({f.environment for f in mine[account] if f.resource.get("type") != ACCOUNT})
         rows.append(AccountSummary(
             account=account, findings={r: by_risk[r] for r in RISKS},
             high_by_pillar={p.pillar: high[p.pillar] for p in pillars},

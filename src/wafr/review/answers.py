@@ -13,6 +13,7 @@ from typing import Iterable
 
 from wafr.findings import Finding
 from wafr.framework import PILLAR_NAMES, Framework
+from wafr.phrases import first_few
 from wafr.questionnaire.answers import NOT_APPLICABLE, NOT_MET, AnswerSheet
 from wafr.questionnaire.evidence import NOT_ASSESSED
 from wafr.questionnaire.merge import PracticeAssessment
@@ -26,6 +27,7 @@ from wafr.review.catalog import Catalog
 from wafr.review.model import (RISK_ORDER, RESOURCES, AnswerConflict, BestPracticeAssessment, Bullet, FocusArea,
                                PillarReview, QuestionAssessment, Questionnaire, RoadmapItem, RoadmapPhase,
                                UnansweredQuestion, worst)
+from wafr.vocabulary import RISKS
 
 ANSWER_CHECK = "answer:"  # prefix of an answer bullet's check_id, so readers can tell it from a check's
 QUESTIONS_SHOWN = 8
@@ -71,7 +73,7 @@ def _covered(area: FocusArea | None, bp_id: str) -> bool:
 
 
 def _area_risk(area: FocusArea, added: list[Bullet]) -> str:
-    found = [area.risk] if area.risk in ("HIGH", "MEDIUM", "LOW") else []
+    found = [area.risk] if area.risk in RISKS else []
     return worst(found + [b.risk for b in added])
 
 
@@ -185,8 +187,7 @@ def add_gap_item(roadmap: list[RoadmapPhase], questionnaire: Questionnaire) -> N
         return
     phase = roadmap[-1]
     ids = [q.id for q in questionnaire.unanswered]
-    shown = ", ".join(ids[:QUESTIONS_SHOWN]) + (f" and {len(ids) - QUESTIONS_SHOWN} more" if len(ids) > QUESTIONS_SHOWN
-                                                 else "")
+    shown = first_few(ids, QUESTIONS_SHOWN)
     item = RoadmapItem(text=f"Answer the questions this review has no answer for (wafr questions ask): {shown}",
                        risk="", projects=[], focus_areas=[], finding_ids=[])
     phase.items.insert(max(len(phase.items) - 1, 0), item)

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from wafr.findings import Finding
 from wafr.framework import Framework
 from wafr.review.model import MET, NOT_ASSESSED, NOT_MET, PARTLY, BestPracticeAssessment, QuestionAssessment
+from wafr.vocabulary import FAIL, PASS
 
 UNMET = (NOT_MET, PARTLY)
 
@@ -16,7 +17,7 @@ def practice_status(counts: Counter) -> str:
 
     Accepted risks (SUPPRESSED) neither meet nor miss a practice; they are counted and shown.
     """
-    failed, passed = counts["FAIL"], counts["PASS"]
+    failed, passed = counts[FAIL], counts[PASS]
     if failed and passed:
         return PARTLY
     if failed:
@@ -44,12 +45,12 @@ def question_risk(practices: list[BestPracticeAssessment]) -> str:
 def _practice(bp_id: str, findings: list[Finding], framework: Framework) -> BestPracticeAssessment:
     bp = framework[bp_id]
     counts = Counter(f.status for f in findings)
-    failing = [f for f in findings if f.status == "FAIL"]
+    failing = [f for f in findings if f.status == FAIL]
     return BestPracticeAssessment(
         id=bp_id, title=bp.title, risk=bp.risk, status=practice_status(counts), counts=dict(counts),
         checks=sorted({f.check_id for f in findings}),
         failing=list(dict.fromkeys(f.resource.get("name") or f.resource["id"] for f in failing)),
-        finding_ids=[f.id for f in findings if f.status != "PASS"],
+        finding_ids=[f.id for f in findings if f.status != PASS],
     )
 
 

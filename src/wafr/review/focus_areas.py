@@ -9,8 +9,8 @@ from wafr.findings import Finding
 from wafr.framework import PILLAR_NAMES
 from wafr.review.catalog import Catalog, FocusAreaSpec
 from wafr.review.model import RISK_ORDER, Bullet, FocusArea, PillarReview, ResourceEvidence, UnassessedCheck, worst
+from wafr.vocabulary import REVIEW_PILLARS
 
-CORE_PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 ENVIRONMENT_ORDER = {"prod": 0, "unknown": 1, "staging": 2, "dev": 3}
 
 
@@ -84,7 +84,7 @@ def _focus_risk(by_status: dict[str, list[Finding]]) -> str:
     if by_status[FAIL]:
         return worst(f.risk for f in by_status[FAIL])
     if by_status[NOT_ASSESSED] and not by_status[PASS]:
-        return "NOT_ASSESSED"
+        return NOT_ASSESSED
     return "NONE"
 
 
@@ -121,7 +121,7 @@ def build_pillars(findings: list[Finding], catalog: Catalog) -> list[PillarRevie
     for key, group in grouped.items():
         areas[key[0]].append(build_focus_area(specs[key], group, catalog))
     order = {spec.key: spec.order for spec in specs.values()}
-    pillars = [p for p in catalog.pillars if p in CORE_PILLARS or areas.get(p)]
+    pillars = [p for p in catalog.pillars if p in REVIEW_PILLARS or areas.get(p)]
     return [PillarReview(pillar=p, name=PILLAR_NAMES[p],
                          focus_areas=sorted(areas.get(p, []), key=lambda fa: (RISK_ORDER.get(fa.risk, 9),
                                                                               order[fa.key], fa.name)))

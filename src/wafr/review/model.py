@@ -7,9 +7,10 @@ import functools
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Union
+from typing import Any, Iterator, Union
 
 from wafr.findings import Finding
+from wafr.resource_types import ACCOUNT
 from wafr.review.savings import MetricEvidence
 from wafr.review.since_last import SinceLast
 
@@ -70,7 +71,7 @@ class ResourceEvidence:
 
     @property
     def is_account(self) -> bool:
-        return self.type == "AWS::::Account"
+        return self.type == ACCOUNT
 
 
 @dataclass

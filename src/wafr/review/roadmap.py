@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from wafr.findings import Finding
 from wafr.review.catalog import Catalog
 from wafr.review.model import CoverageEntry, FocusArea, PillarReview, Project, RoadmapItem, RoadmapPhase
+from wafr.vocabulary import SUPPRESSED
 
 if TYPE_CHECKING:
     from wafr.review.since_last import SinceLast
@@ -41,7 +42,7 @@ def _reevaluation(areas: list[FocusArea], projects: list[Project], findings: lis
         services = ", ".join(f"{service} ({'/'.join(sorted(kinds))})" for service, kinds in sorted(statuses.items()))
         items.append(RoadmapItem(text=phrases["coverage"].replace("{services}", services), risk="", projects=[],
                                  focus_areas=[], finding_ids=[]))
-    accepted = [f for f in findings if f.status == "SUPPRESSED"]
+    accepted = [f for f in findings if f.status == SUPPRESSED]
     if accepted:
         checks = "; ".join(dict.fromkeys(f.title for f in accepted))
         items.append(RoadmapItem(

@@ -1,23 +1,22 @@
 """The review's metric evidence: the estimated monthly saving per finding, per project and in total (with the
 assumptions stated), and for every metric finding the series that show it, for the report's charts.
 
-Built from the estate (the series and the analyses' numbers live there, not in findings.json), then carried in
-review.json so a report re-rendered from it draws the same charts.
+Built from the findings' measurements (wafr.metrics.measurements: the analyses' numbers, savings and series travel
+with each metric finding, in findings.json too), then carried in review.json so a report re-rendered from it draws
+the same charts.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wafr.metrics.analyses.common import HEADROOM
-from wafr.metrics.catalog import UNITS
 from wafr.metrics.pricing import hours_per_month
-from wafr.metrics.series import iso, series_of, window_of
+from wafr.vocabulary import FAIL, NOT_ASSESSED
 
 if TYPE_CHECKING:
-    from wafr.estate import Estate
     from wafr.findings import Finding
     from wafr.review.model import Review
 
@@ -81,26 +80,16 @@ def chart_label(metric: str) -> str:
     return f"{name} ({STAT_WORDS.get(stat or 'Average', stat)})"
 
 
-def build(estate: "Estate", findings: list["Finding"], review: "Review") -> MetricEvidence | None:
-    """The metric evidence of a review, or None when no metric check failed or waited."""
-    from wafr.checks.metrics import ANALYSIS_OF_CHECK
-    from wafr.findings import finding_id
-    from wafr.metrics.analyze import cached
-
-    results = {}
-    for result in cached(estate):
-        r = result.resource
-        for check_id, analysis in ANALYSIS_OF_CHECK.items():
-            if analysis == result.analysis:
-                results[finding_id(check_id, r.account, r.region, r.type, r.id)] = result
+def build(findings: list["Finding"], review: "Review") -> MetricEvidence | None:
+    """The metric evidence of a review, from its findings' measurements; None when no metric check failed or waited."""
     chosen, deferred = [], []
     for finding in findings:
-        result = results.get(finding.id)
-        if result is None:
+        measured = finding.measurements
+        if not measured:
             continue
-        if finding.status == "FAIL":
-            chosen.append(_metric_finding(estate, finding, result, review))
-        elif finding.status == "NOT_ASSESSED" and result.numbers.get("waits_for"):
+        if finding.status == FAIL:
+            chosen.append(_metric_finding(finding, measured, review))
+        elif finding.status == NOT_ASSESSED and measured["numbers"].get("waits_for"):
             deferred.append(Deferred(finding.check_id, finding.resource["name"], finding.evidence))
     if not chosen and not deferred:
         return None
@@ -109,34 +98,33 @@ def build(estate: "Estate", findings: list["Finding"], review: "Review") -> Metr
         if item.monthly_saving_usd and item.project:
             by_project[item.project] += item.monthly_saving_usd
     total = sum(item.monthly_saving_usd or 0.0 for item in chosen)
+    window = next((f.measurements["window"] for f in findings if f.measurements and f.measurements.get("window")), None)
     return MetricEvidence(total_monthly_usd=round(total, 2),
                           by_project={k: round(v, 2) for k, v in sorted(by_project.items())},
-                          assumptions=_assumptions(estate, chosen), findings=chosen, deferred=deferred)
+                          assumptions=_assumptions(window, chosen), findings=chosen, deferred=deferred)
 
 
-def _metric_finding(estate: "Estate", finding: "Finding", result, review: "Review") -> MetricFinding:
+def _metric_finding(finding: "Finding", measured: dict[str, Any], review: "Review") -> MetricFinding:
     key = f"{finding.pillar}/{finding.focus_area}"
     area = review.focus_area(key)
-    saving = result.saving
-    stored = series_of(estate, result.resource)
-    charts = [SeriesChart(metric=m, label=chart_label(m), unit=UNITS.get(m.partition(":")[0], ""),
-                          start=iso(stored[m].start), period=stored[m].period, values=list(stored[m].values))
-              for m in result.charts if m in stored]
+    saving = measured.get("saving") or {}
+    charts = [SeriesChart(metric=s["metric"], label=chart_label(s["metric"]), unit=s["unit"], start=s["start"],
+                          period=s["period"], values=list(s["values"])) for s in measured.get("series", [])]
+    money = {k: round(saving[k], 2) if saving else None
+             for k in ("monthly_usd", "current_monthly_usd", "recommended_monthly_usd")}
     return MetricFinding(
         finding_id=finding.id, check_id=finding.check_id, title=finding.title, risk=finding.risk,
         resource=finding.resource["name"], environment=finding.environment, focus_area=key,
-        project=area.project if area else "", evidence=finding.evidence, recommendation=result.recommendation,
-        monthly_saving_usd=round(saving.monthly_usd, 2) if saving else None,
-        current_monthly_usd=round(saving.current_monthly_usd, 2) if saving else None,
-        recommended_monthly_usd=round(saving.recommended_monthly_usd, 2) if saving else None,
-        saving_basis=saving.assumptions if saving else "", prices=saving.prices if saving else "", charts=charts)
+        project=area.project if area else "", evidence=finding.evidence, recommendation=measured.get("recommendation", ""),
+        monthly_saving_usd=money["monthly_usd"], current_monthly_usd=money["current_monthly_usd"],
+        recommended_monthly_usd=money["recommended_monthly_usd"],
+        saving_basis=saving.get("assumptions", ""), prices=saving.get("prices", ""), charts=charts)
 
 
-def _assumptions(estate: "Estate", chosen: list[MetricFinding]) -> list[str]:
-    window = window_of(estate)
+def _assumptions(window: dict[str, Any] | None, chosen: list[MetricFinding]) -> list[str]:
     periods = {60: "1-minute", 300: "5-minute", 3600: "hourly", 86400: "daily"}
-    span = (f"the {window.days:.0f}-day look-back at {periods.get(window.period, f'{window.period}-second')} periods"
-            if window else "the look-back")
+    span = (f"the {window['days']:.0f}-day look-back at "
+            f"{periods.get(window['period'], str(window['period']) + '-second')} periods" if window else "the look-back")
     lines = [
         (f"Savings are monthly ({hours_per_month():.0f} hours) at on-demand list prices; Savings Plans, Reserved "
          "Instances and Spot lower both sides, so the saving billed is smaller by the same discount."),

@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from wafr.vocabulary import RISKS
+
 if TYPE_CHECKING:
     from wafr.findings import Finding
     from wafr.history.diff import Diff, FindingChange
@@ -88,7 +90,7 @@ def _changed(c: FindingChange, titles: dict[str, str]) -> ChangedFinding:
 
 
 def _failed(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    return {p: {r: c.get(r, 0) for r in ("HIGH", "MEDIUM", "LOW")} for p, c in counts.items()}
+    return {p: {r: c.get(r, 0) for r in RISKS} for p, c in counts.items()}
 
 
 def _progress(d: Diff) -> list[ProjectProgress]:

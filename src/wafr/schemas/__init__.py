@@ -1,7 +1,7 @@
 """The schemas wafr's input files are validated against at load (pydantic models), and how a violation is told.
 
-Each input kind has its module: ``snapshot`` (estate.json.gz), ``answers`` (the answers file), ``review``
-(review.json). A violation becomes one line naming the file and the path inside it::
+Each input kind has its module: ``snapshot`` (estate.json.gz), ``answers`` (the answers file); review.json's
+schema is derived from the Review model, so it lives beside it (``wafr.review.schema``). A violation becomes one line naming the file and the path inside it::
 
     estate.json.gz: resources[3].tags: expected a mapping, got a list
 """

@@ -13,9 +13,9 @@ from wafr.estate import Estate, Resource
 from wafr.metrics import pricing
 from wafr.metrics.analyses import idle
 from wafr.metrics.analyses.common import Context, gib, need, pct, risk_of_saving, usd
-from wafr.metrics.catalog import RDS_INSTANCE
 from wafr.metrics.results import MetricResult, Saving, clean, fired, unknown
 from wafr.metrics.series import percentile
+from wafr.resource_types import RDS_DB_INSTANCE
 
 ANALYSIS = "db-over-provisioned"
 CPU_MAX, FREE_MIN, CONNECTIONS = "CPUUtilization:Maximum", "FreeableMemory:Minimum", "DatabaseConnections:Maximum"
@@ -100,5 +100,5 @@ def _fits(candidate: str, current: tuple[int, float], engine: str, cpu_peak: flo
 
 
 def run(ctx: Context, estate: Estate) -> Iterator[MetricResult]:
-    for db in estate.of_type(RDS_INSTANCE):
+    for db in estate.of_type(RDS_DB_INSTANCE):
         yield analyse(ctx, db)

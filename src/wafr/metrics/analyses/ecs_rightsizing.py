@@ -14,9 +14,9 @@ from wafr.metrics import fargate, pricing
 from wafr.metrics.analyses import idle, memory_leak
 from wafr.metrics.analyses.common import Context, need, pct, risk_of_saving, usd
 from wafr.metrics.analyses.ecs_tasks import on_fargate, task_size, tasks_running
-from wafr.metrics.catalog import ECS_SERVICE
 from wafr.metrics.results import MetricResult, Saving, clean, fired, unknown
 from wafr.metrics.series import percentile
+from wafr.resource_types import ECS_SERVICE
 
 ANALYSIS = "ecs-over-provisioned"
 CPU_MAX, MEMORY_MAX = "CPUUtilization:Maximum", "MemoryUtilization:Maximum"

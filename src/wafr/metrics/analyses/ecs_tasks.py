@@ -6,13 +6,13 @@ from wafr.estate import Estate, Resource
 from wafr.metrics import pricing
 from wafr.metrics.analyses.common import Context
 from wafr.metrics.results import Saving
+from wafr.resource_types import ECS_TASK_DEFINITION
 
-TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 
 
 def task_size(estate: Estate, service: Resource) -> tuple[Resource | None, int | None, int | None]:
     """(task definition, task-level CPU units, task-level memory MiB); None where unknown."""
-    definition = estate.get(service.config.get("taskDefinition", ""), type=TASK_DEFINITION)
+    definition = estate.get(service.config.get("taskDefinition", ""), type=ECS_TASK_DEFINITION)
     if definition is None:
         return None, None, None
     try:

@@ -8,14 +8,14 @@ from wafr.estate import Estate, Resource
 from wafr.metrics import pricing
 from wafr.metrics.analyses.common import Context, need, pct, usd
 from wafr.metrics.analyses.ecs_tasks import monthly_cost
-from wafr.metrics.catalog import CACHE_CLUSTER, EC2_INSTANCE, ECS_SERVICE, RDS_INSTANCE
 from wafr.metrics.results import MetricResult, Saving, clean, fired, unknown
 from wafr.metrics.series import percentile
+from wafr.resource_types import EC2_INSTANCE, ECS_SERVICE, ELASTICACHE_CACHE_CLUSTER, RDS_DB_INSTANCE
 
 ANALYSIS = "idle"
 CPU_MAX = "CPUUtilization:Maximum"
 IDLE_CPU = 2.0  # % at the 99th percentile of hourly maxima: below this nothing is being served
-CONNECTIONS = {RDS_INSTANCE: "DatabaseConnections:Maximum", CACHE_CLUSTER: "CurrConnections:Maximum"}
+CONNECTIONS = {RDS_DB_INSTANCE: "DatabaseConnections:Maximum", ELASTICACHE_CACHE_CLUSTER: "CurrConnections:Maximum"}
 
 
 def analyse(ctx: Context, resource: Resource) -> MetricResult:
@@ -45,7 +45,7 @@ def _by_connections(ctx: Context, resource: Resource, metric: str) -> MetricResu
     if most > 0:
         return clean(ANALYSIS, resource, f"up to {most:.0f} connections an hour: it is in use",
                      numbers={"connections_max": most})
-    saving = _rds_saving(resource) if resource.type == RDS_INSTANCE else None
+    saving = _rds_saving(resource) if resource.type == RDS_DB_INSTANCE else None
     return _idle(resource, f"no client connected in {days:.0f} days (hourly maximum of connections is 0)",
                  {"connections_max": 0}, saving, (metric,))
 
@@ -70,7 +70,7 @@ def _rds_saving(db: Resource) -> Saving | None:
 
 
 def run(ctx: Context, estate: Estate) -> Iterator[MetricResult]:
-    for resource in estate.of_type(ECS_SERVICE, RDS_INSTANCE, EC2_INSTANCE, CACHE_CLUSTER):
+    for resource in estate.of_type(ECS_SERVICE, RDS_DB_INSTANCE, EC2_INSTANCE, ELASTICACHE_CACHE_CLUSTER):
         if resource.type == ECS_SERVICE and not resource.config.get("desiredCount", 1):
             continue
         if resource.type == EC2_INSTANCE and (resource.config.get("State") or {}).get("Name", "running") != "running":

@@ -13,9 +13,9 @@ from typing import Iterator
 
 from wafr.estate import Estate, Resource
 from wafr.metrics.analyses.common import Context, need, pct
-from wafr.metrics.catalog import ECS_SERVICE
 from wafr.metrics.results import MetricResult, clean, fired, unknown
 from wafr.metrics.series import Series, correlation, iso, linear_fit, mad_sigma, median
+from wafr.resource_types import ECS_SERVICE
 
 ANALYSIS = "memory-leak"
 MEMORY, CPU = "MemoryUtilization:Maximum", "CPUUtilization"

@@ -8,9 +8,9 @@ from wafr.estate import Estate, Resource
 from wafr.metrics import pricing
 from wafr.metrics.analyses import memory_leak
 from wafr.metrics.analyses.common import Context, need, too_little
-from wafr.metrics.catalog import CACHE_CLUSTER, EC2_INSTANCE, ECS_SERVICE, RDS_INSTANCE
 from wafr.metrics.results import MetricResult, clean, fired, unknown
 from wafr.metrics.series import Series
+from wafr.resource_types import EC2_INSTANCE, ECS_SERVICE, ELASTICACHE_CACHE_CLUSTER, RDS_DB_INSTANCE
 
 ANALYSIS = "under-provisioned"
 SATURATED = 90.0  # % of capacity
@@ -20,9 +20,9 @@ MIN_RUN_HOURS = 3.0  # in a row: a burst of one hour is not a sustained load
 # What "used" means per resource type: (series key, words).
 MEASURES = {
     ECS_SERVICE: (("CPUUtilization", "CPU"), ("MemoryUtilization:Maximum", "memory")),
-    RDS_INSTANCE: (("CPUUtilization", "CPU"), ("FreeableMemory:Minimum", "memory")),
+    RDS_DB_INSTANCE: (("CPUUtilization", "CPU"), ("FreeableMemory:Minimum", "memory")),
     EC2_INSTANCE: (("CPUUtilization", "CPU"),),
-    CACHE_CLUSTER: (("EngineCPUUtilization:Maximum", "engine CPU"),
+    ELASTICACHE_CACHE_CLUSTER: (("EngineCPUUtilization:Maximum", "engine CPU"),
                     ("DatabaseMemoryUsagePercentage:Maximum", "memory")),
 }
 

@@ -7,13 +7,13 @@ from typing import Iterator
 
 from wafr.estate import Estate, Resource
 from wafr.metrics.analyses.common import Context, need, pct
-from wafr.metrics.catalog import ECS_SERVICE, cluster_name
+from wafr.metrics.catalog import cluster_name
 from wafr.metrics.results import MetricResult, clean, fired, unknown
 from wafr.metrics.series import Series, median, percentile
+from wafr.resource_types import APP_AUTOSCALING_SCALABLE_TARGET, ECS_SERVICE
 
 ANALYSIS = "static-capacity"
 CPU, TASKS = "CPUUtilization", "RunningTaskCount"
-SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 MIN_SWING = 25.0  # percentage points between a day's quiet and busy hours
 MIN_RATIO = 2.0  # and the busy hours at least twice the quiet ones
 MIN_DAY_SHARE = 0.75  # a day counts when three quarters of its hours have data
@@ -73,8 +73,8 @@ def analyse(ctx: Context, service: Resource, targets: dict[tuple[str, str, str],
 
 
 def run(ctx: Context, estate: Estate) -> Iterator[MetricResult]:
-    targets = {(t.account, t.region, t.config.get("ResourceId", "")): t for t in estate.of_type(SCALABLE_TARGET)
-               if t.config.get("ServiceNamespace") == "ecs"}
+    targets = {(t.account, t.region, t.config.get("ResourceId", "")): t
+               for t in estate.of_type(APP_AUTOSCALING_SCALABLE_TARGET) if t.config.get("ServiceNamespace") == "ecs"}
     for service in estate.of_type(ECS_SERVICE):
         if service.config.get("desiredCount", 1) and service.config.get("schedulingStrategy") != "DAEMON":
             yield analyse(ctx, service, targets)

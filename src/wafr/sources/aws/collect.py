@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from wafr import __version__
 from wafr.errors import WafrError
 from wafr.estate import GLOBAL, Coverage, Estate, Resource
+from wafr.phrases import first_few
 from wafr.sources import snapshot
 from wafr.sources.aws.account_id import is_account_id, shown
 from wafr.sources.aws.context import CollectContext
@@ -267,8 +268,7 @@ def collect_organization(
     if found and found.rejected:
         # An unusable id leaves an account unread: a gap in coverage (so --strict sees it), under the account
         # that listed it, since the id itself names nothing.
-        ids = ", ".join(shown(bad) for bad in found.rejected[:5]) + (
-            f" and {len(found.rejected) - 5} more" if len(found.rejected) > 5 else "")
+        ids = first_few([shown(bad) for bad in found.rejected], 5)
         estate.record(Coverage(base.account, GLOBAL, MEMBER_IDS, "failed",
                                f"organization listed member account id(s) {ids}, not 12 digits; not read"))
     if notes:

@@ -14,7 +14,8 @@ allowlist and ``wafr iam-policy`` cannot drift from what the engine calls.
                         tags=Detail("list_queue_tags", "Tags", QueueUrl=at("QueueUrl"))))
 
 Calls are named as boto3 names them (``list_queues``). A request parameter given as ``at("Path")`` takes its
-value from the resource read so far; any other value is passed as is.
+value from the resource read so far, one given as a function (``tail("Id", "/")``) is called with it; any other
+value is passed as is. Response keys may be dotted paths (``"DistributionList.Items"``).
 """
 
 from __future__ import annotations

@@ -65,8 +65,15 @@ def _client_error(error: ClientError) -> tuple[str, str]:
     return "failed", reason
 
 
+class NotEnabled(Exception):
+    """Raised by a collector when the account answers that the service is off for it (not opted in, a support
+    plan without the API): recorded as coverage ``not-enabled`` with the message, never as a denial."""
+
+
 def classify(error: BaseException) -> tuple[str, str]:
     """(coverage status, one-line reason) for an exception raised while collecting."""
+    if isinstance(error, NotEnabled):
+        return "not-enabled", one_line(str(error))
     if isinstance(error, ClientError):
         return _client_error(error)
     if isinstance(error, NotImplementedError):

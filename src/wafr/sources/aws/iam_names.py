@@ -26,6 +26,9 @@ IAM_ACTION_FOR = {
 }
 # Signing names that are not IAM's service prefix.
 SIGNING_NAME_PREFIX = {"monitoring": "cloudwatch", "s3control": "s3"}
+# Services whose IAM actions are the HTTP method on the resource path: API Gateway (REST, HTTP and WebSocket APIs
+# alike) authorises every read as "apigateway:GET".
+HTTP_METHOD_ACTIONS = frozenset({"apigateway", "apigatewayv2"})
 
 
 def iam_action(service_name: str, signing_name: str, operation: str) -> str:
@@ -39,7 +42,10 @@ def iam_action(service_name: str, signing_name: str, operation: str) -> str:
 @cache
 def iam_action_of(service: str, operation: str) -> str:
     """The IAM action for a botocore (service, operation), its signing name read from botocore's model."""
-    return iam_action(service, service_model(service).signing_name, operation)
+    model = service_model(service)
+    if service in HTTP_METHOD_ACTIONS:
+        return f"{model.signing_name}:{model.operation_model(operation).http['method']}"
+    return iam_action(service, model.signing_name, operation)
 
 
 def iam_actions(operations: Iterable[Operation]) -> tuple[str, ...]:

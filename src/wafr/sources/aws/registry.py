@@ -3,6 +3,7 @@ API operations it calls. The declarations feed the guard's allowlist, `wafr iam-
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -64,6 +65,7 @@ def collector(
 
 def all_collectors() -> dict[str, Collector]:
     """Every registered collector (importing the collector modules registers them)."""
-    import wafr.sources.aws.collectors  # noqa: F401  (import for registration)
+    # Found by name, as plugins are: the collectors import this registry, and the registry names none of them.
+    importlib.import_module(f"{__package__}.collectors")
 
     return COLLECTORS

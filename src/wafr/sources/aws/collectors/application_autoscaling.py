@@ -7,12 +7,11 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
-SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
 # The API has no "all namespaces" call; these are the ones the review's workloads run on.
 NAMESPACES = ("ecs", "dynamodb", "rds", "elasticache")
 
@@ -24,7 +23,7 @@ def target_id(target: dict[str, Any]) -> str:
 
 @collector(
     "application-autoscaling",
-    resource_types=(SCALABLE_TARGET, SCALING_POLICY),
+    resource_types=(APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY),
     operations=("application-autoscaling:DescribeScalableTargets",
                 "application-autoscaling:DescribeScalingPolicies"),
 )
@@ -43,9 +42,9 @@ def collect_application_autoscaling(ctx: CollectContext) -> Iterator[Resource]:
 def _namespace(ctx: CollectContext, client: Any, namespace: str) -> list[Resource]:
     found = []
     for target in ctx.paginate(client, "describe_scalable_targets", "ScalableTargets", ServiceNamespace=namespace):
-        found.append(ctx.resource(SCALABLE_TARGET, target_id(target), arn=target.get("ScalableTargetARN", ""),
-                                  name=target["ResourceId"], config=target))
+        found.append(ctx.resource(APP_AUTOSCALING_SCALABLE_TARGET, target_id(target),
+                                  arn=target.get("ScalableTargetARN", ""), name=target["ResourceId"], config=target))
     for policy in ctx.paginate(client, "describe_scaling_policies", "ScalingPolicies", ServiceNamespace=namespace):
-        found.append(ctx.resource(SCALING_POLICY, policy["PolicyARN"], arn=policy["PolicyARN"],
+        found.append(ctx.resource(APP_AUTOSCALING_SCALING_POLICY, policy["PolicyARN"], arn=policy["PolicyARN"],
                                   name=policy["PolicyName"], config=policy))
     return found

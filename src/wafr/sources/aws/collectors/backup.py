@@ -7,11 +7,11 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import BACKUP_PLAN, BACKUP_VAULT
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-BACKUP_PLAN, BACKUP_VAULT = "AWS::Backup::BackupPlan", "AWS::Backup::BackupVault"
 
 
 @collector(

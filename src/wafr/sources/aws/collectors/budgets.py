@@ -7,6 +7,7 @@ from typing import Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import BUDGET
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
@@ -14,7 +15,7 @@ from wafr.sources.aws.registry import collector
 
 @collector(
     "budgets",
-    resource_types=("AWS::Budgets::Budget",),
+    resource_types=(BUDGET,),
     operations=("budgets:DescribeBudgets",),  # IAM calls it budgets:ViewBudget
     global_service=True,
 )
@@ -29,5 +30,5 @@ def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:
         found = []
     for budget in found:
         name = budget["BudgetName"]
-        yield ctx.resource("AWS::Budgets::Budget", name, name=name, config=budget,
+        yield ctx.resource(BUDGET, name, name=name, config=budget,
                            arn=f"arn:{ctx.partition}:budgets::{ctx.account}:budget/{name}")

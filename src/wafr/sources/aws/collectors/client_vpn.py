@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from wafr.estate import Resource
+from wafr.resource_types import EC2_CLIENT_VPN_ENDPOINT
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.registry import collector
 
-CLIENT_VPN_ENDPOINT = "AWS::EC2::ClientVpnEndpoint"
 
 
 @collector(
     "client-vpn",
     client="ec2",
-    resource_types=(CLIENT_VPN_ENDPOINT,),
+    resource_types=(EC2_CLIENT_VPN_ENDPOINT,),
     operations=("ec2:DescribeClientVpnEndpoints",),
 )
 def collect_client_vpn(ctx: CollectContext) -> Iterator[Resource]:
@@ -25,7 +25,7 @@ def collect_client_vpn(ctx: CollectContext) -> Iterator[Resource]:
             continue
         endpoint_id = endpoint["ClientVpnEndpointId"]
         yield ctx.resource(
-            CLIENT_VPN_ENDPOINT, endpoint_id,
+            EC2_CLIENT_VPN_ENDPOINT, endpoint_id,
             arn=f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:client-vpn-endpoint/{endpoint_id}",
             tags=tags_from_list(endpoint.get("Tags")), config=endpoint,
             links={"vpc": [endpoint.get("VpcId", "")], "security_groups": endpoint.get("SecurityGroupIds", [])},

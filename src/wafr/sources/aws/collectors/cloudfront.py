@@ -1,9 +1,9 @@
 """CloudFront: distributions with their full configuration (origins, cache behaviors, viewer certificate, logging,
 web ACL, origin groups) and tags. A global service, read once per account."""
 
+from wafr.resource_types import CLOUDFRONT_DISTRIBUTION
 from wafr.sources.aws.declarative import Detail, Kind, List, at, declare
 
-DISTRIBUTION = "AWS::CloudFront::Distribution"
 
 
 def _shown_as(config: dict) -> str:
@@ -12,7 +12,7 @@ def _shown_as(config: dict) -> str:
 
 
 declare("cloudfront", Kind(
-    DISTRIBUTION, List("list_distributions", "DistributionList.Items"), id="Id", arn="ARN", name=_shown_as,
+    CLOUDFRONT_DISTRIBUTION, List("list_distributions", "DistributionList.Items"), id="Id", arn="ARN", name=_shown_as,
     # The listing's summary lacks the logging settings; the configuration has everything the checks read.
     details=[Detail("get_distribution_config", "DistributionConfig", into="", Id=at("Id"))],
     tags=Detail("list_tags_for_resource", "Tags.Items", Resource=at("ARN")),

@@ -7,6 +7,7 @@ from typing import Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import CLOUDTRAIL_TRAIL
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
@@ -14,7 +15,7 @@ from wafr.sources.aws.registry import collector
 
 @collector(
     "cloudtrail",
-    resource_types=("AWS::CloudTrail::Trail",),
+    resource_types=(CLOUDTRAIL_TRAIL,),
     operations=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
 )
 def collect_cloudtrail(ctx: CollectContext) -> Iterator[Resource]:
@@ -31,4 +32,4 @@ def collect_cloudtrail(ctx: CollectContext) -> Iterator[Resource]:
             config["TrailStatus"] = {k: v for k, v in status.items() if k != "ResponseMetadata"}
         except ClientError as error:
             config["_errors"] = {"GetTrailStatus": error_code(error)}
-        yield ctx.resource("AWS::CloudTrail::Trail", arn, arn=arn, name=trail.get("Name", ""), config=config)
+        yield ctx.resource(CLOUDTRAIL_TRAIL, arn, arn=arn, name=trail.get("Name", ""), config=config)

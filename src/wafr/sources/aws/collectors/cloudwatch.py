@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from wafr.estate import Resource
+from wafr.resource_types import CLOUDWATCH_ALARM
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.registry import collector
 
-ALARM = "AWS::CloudWatch::Alarm"
 
 
 @collector(
     "cloudwatch",
-    resource_types=(ALARM,),
+    resource_types=(CLOUDWATCH_ALARM,),
     operations=("cloudwatch:DescribeAlarms",),
 )
 def collect_cloudwatch(ctx: CollectContext) -> Iterator[Resource]:
     client = ctx.client("cloudwatch")
     for alarm in ctx.paginate(client, "describe_alarms", "MetricAlarms", AlarmTypes=["MetricAlarm"]):
-        yield ctx.resource(ALARM, alarm["AlarmName"], arn=alarm.get("AlarmArn", ""), name=alarm["AlarmName"],
+        yield ctx.resource(CLOUDWATCH_ALARM, alarm["AlarmName"], arn=alarm.get("AlarmArn", ""), name=alarm["AlarmName"],
                            config=alarm)

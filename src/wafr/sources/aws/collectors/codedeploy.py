@@ -7,18 +7,18 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import CODEDEPLOY_APPLICATION, CODEDEPLOY_DEPLOYMENT_GROUP
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.redact import redact
 from wafr.sources.aws.registry import collector
 
-APPLICATION, DEPLOYMENT_GROUP = "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup"
 BATCH_GET_APPLICATIONS = 100  # the API's limit per call
 
 
 @collector(
     "codedeploy",
-    resource_types=(APPLICATION, DEPLOYMENT_GROUP),
+    resource_types=(CODEDEPLOY_APPLICATION, CODEDEPLOY_DEPLOYMENT_GROUP),
     operations=("codedeploy:ListApplications", "codedeploy:BatchGetApplications",
                 "codedeploy:ListDeploymentGroups", "codedeploy:GetDeploymentGroup"),
 )
@@ -29,7 +29,7 @@ def collect_codedeploy(ctx: CollectContext) -> Iterator[Resource]:
         batch = names[start:start + BATCH_GET_APPLICATIONS]
         for app in client.batch_get_applications(applicationNames=batch).get("applicationsInfo", []):
             name = app["applicationName"]
-            yield ctx.resource(APPLICATION, name, name=name, config=app,
+            yield ctx.resource(CODEDEPLOY_APPLICATION, name, name=name, config=app,
                                arn=f"arn:{ctx.partition}:codedeploy:{ctx.region}:{ctx.account}:application:{name}")
             yield from _deployment_groups(ctx, client, name)
 
@@ -45,4 +45,5 @@ def _deployment_groups(ctx: CollectContext, client: Any, application: str) -> It
         except ClientError as error:  # keep the group; say why its settings are unknown
             config = {"applicationName": application, "deploymentGroupName": group,
                       "_errors": {"GetDeploymentGroup": error_code(error)}}
-        yield ctx.resource(DEPLOYMENT_GROUP, ident, arn=arn, name=group, config=redact(DEPLOYMENT_GROUP, config))
+        yield ctx.resource(CODEDEPLOY_DEPLOYMENT_GROUP, ident, arn=arn, name=group,
+                           config=redact(CODEDEPLOY_DEPLOYMENT_GROUP, config))

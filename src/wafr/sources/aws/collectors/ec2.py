@@ -7,14 +7,13 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import (EC2_EBS_ENCRYPTION_BY_DEFAULT, EC2_INSTANCE, EC2_NETWORK_INTERFACE, EC2_SECURITY_GROUP,
+                                 EC2_VOLUME)
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-INSTANCE, VOLUME, NETWORK_INTERFACE = "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NetworkInterface"
-SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 # Ours: AWS has no resource type for this per-region account setting.
-EBS_ENCRYPTION_BY_DEFAULT = "AWS::EC2::EBSEncryptionByDefault"
 
 # describe_instances lists terminated instances for about an hour; they no longer exist.
 GONE_INSTANCE_STATES = frozenset({"shutting-down", "terminated"})
@@ -22,7 +21,7 @@ GONE_INSTANCE_STATES = frozenset({"shutting-down", "terminated"})
 
 @collector(
     "ec2",
-    resource_types=(INSTANCE, VOLUME, NETWORK_INTERFACE, SECURITY_GROUP, EBS_ENCRYPTION_BY_DEFAULT),
+    resource_types=(EC2_INSTANCE, EC2_VOLUME, EC2_NETWORK_INTERFACE, EC2_SECURITY_GROUP, EC2_EBS_ENCRYPTION_BY_DEFAULT),
     operations=(
         "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:GetEbsEncryptionByDefault",
@@ -32,12 +31,13 @@ def collect_ec2(ctx: CollectContext) -> Iterator[Resource]:
     ec2 = ctx.client("ec2")
     yield from _instances(ctx, ec2)
     for volume in ctx.paginate(ec2, "describe_volumes", "Volumes"):
-        yield ctx.resource(VOLUME, volume["VolumeId"], arn=_arn(ctx, "volume", volume["VolumeId"]),
+        yield ctx.resource(EC2_VOLUME, volume["VolumeId"], arn=_arn(ctx, "volume", volume["VolumeId"]),
                            tags=tags_from_list(volume.get("Tags")), config=volume,
                            links={"instances": [a.get("InstanceId", "") for a in volume.get("Attachments", [])]})
     for eni in ctx.paginate(ec2, "describe_network_interfaces", "NetworkInterfaces"):
         yield ctx.resource(
-            NETWORK_INTERFACE, eni["NetworkInterfaceId"], arn=_arn(ctx, "network-interface", eni["NetworkInterfaceId"]),
+            EC2_NETWORK_INTERFACE, eni["NetworkInterfaceId"],
+            arn=_arn(ctx, "network-interface", eni["NetworkInterfaceId"]),
             tags=tags_from_list(eni.get("TagSet")), config=eni,
             links={"vpc": [eni.get("VpcId", "")], "subnets": [eni.get("SubnetId", "")],
                    "security_groups": [g["GroupId"] for g in eni.get("Groups", [])],
@@ -56,7 +56,7 @@ def _instances(ctx: CollectContext, ec2: Any) -> Iterator[Resource]:
             groups = [g["GroupId"] for g in instance.get("SecurityGroups", [])]
             groups += [g["GroupId"] for i in interfaces for g in i.get("Groups", []) if g["GroupId"] not in groups]
             yield ctx.resource(
-                INSTANCE, instance["InstanceId"], arn=_arn(ctx, "instance", instance["InstanceId"]),
+                EC2_INSTANCE, instance["InstanceId"], arn=_arn(ctx, "instance", instance["InstanceId"]),
                 tags=tags_from_list(instance.get("Tags")), config=instance,
                 links={"vpc": [instance.get("VpcId", "")],
                        "subnets": sorted({i.get("SubnetId", "") for i in interfaces} | {instance.get("SubnetId", "")}),
@@ -82,7 +82,7 @@ def _security_groups(ctx: CollectContext, ec2: Any) -> Iterator[Resource]:
         else:
             config["_rules"] = rules.get(group["GroupId"], [])
         tags = tags_from_list(group.get("Tags"))
-        yield ctx.resource(SECURITY_GROUP, group["GroupId"], arn=_arn(ctx, "security-group", group["GroupId"]),
+        yield ctx.resource(EC2_SECURITY_GROUP, group["GroupId"], arn=_arn(ctx, "security-group", group["GroupId"]),
                            name=tags.get("Name") or group.get("GroupName", ""), tags=tags, config=config,
                            links={"vpc": [group.get("VpcId", "")]})
 
@@ -93,7 +93,7 @@ def _encryption_by_default(ctx: CollectContext, ec2: Any) -> Resource:
     except (ClientError, NotImplementedError) as error:
         ctx.note(f"get_ebs_encryption_by_default: {error_code(error)}")
         config = {"_errors": {"GetEbsEncryptionByDefault": error_code(error)}}
-    return ctx.resource(EBS_ENCRYPTION_BY_DEFAULT, ctx.account, name=f"EBS encryption by default ({ctx.region})",
+    return ctx.resource(EC2_EBS_ENCRYPTION_BY_DEFAULT, ctx.account, name=f"EBS encryption by default ({ctx.region})",
                         config=config)
 
 

@@ -7,11 +7,11 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import ECS_CLUSTER, ECS_SERVICE, ECS_TASK_DEFINITION
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.redact import redact
 from wafr.sources.aws.registry import collector
 
-CLUSTER, SERVICE, TASK_DEFINITION = "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition"
 DESCRIBE_CLUSTERS_BATCH = 100  # the API's limit per call
 DESCRIBE_SERVICES_BATCH = 10  # the API's limit per call
 
@@ -22,7 +22,7 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
 
 @collector(
     "ecs",
-    resource_types=(CLUSTER, SERVICE, TASK_DEFINITION),
+    resource_types=(ECS_CLUSTER, ECS_SERVICE, ECS_TASK_DEFINITION),
     operations=("ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
                 "ecs:ListTaskDefinitionFamilies", "ecs:DescribeTaskDefinition"),
 )
@@ -32,8 +32,8 @@ def collect_ecs(ctx: CollectContext) -> Iterator[Resource]:
     cluster_arns = list(ctx.paginate(ecs, "list_clusters", "clusterArns"))
     for batch in _batches(cluster_arns, DESCRIBE_CLUSTERS_BATCH):
         for cluster in ecs.describe_clusters(clusters=batch, include=["SETTINGS", "TAGS"])["clusters"]:
-            yield ctx.resource(CLUSTER, cluster["clusterArn"], arn=cluster["clusterArn"], name=cluster["clusterName"],
-                               tags=tags_from_list(cluster.get("tags"), "key", "value"), config=cluster)
+            yield ctx.resource(ECS_CLUSTER, cluster["clusterArn"], arn=cluster["clusterArn"],
+                               name=cluster["clusterName"], tags=tags_from_list(cluster.get("tags"), "key", "value"), config=cluster)
             for service in _services(ctx, ecs, cluster["clusterArn"]):
                 in_use.add(service.config.get("taskDefinition", ""))
                 yield service
@@ -51,7 +51,7 @@ def _services(ctx: CollectContext, ecs: Any, cluster_arn: str) -> Iterator[Resou
             # The event log is up to 100 status messages: history, not configuration.
             config = {k: v for k, v in service.items() if k != "events"}
             yield ctx.resource(
-                SERVICE, service["serviceArn"], arn=service["serviceArn"], name=service["serviceName"],
+                ECS_SERVICE, service["serviceArn"], arn=service["serviceArn"], name=service["serviceName"],
                 tags=tags_from_list(service.get("tags"), "key", "value"), config=config,
                 links={
                     "cluster": [cluster_arn],
@@ -78,6 +78,6 @@ def _task_definitions(ctx: CollectContext, ecs: Any, in_use: set[str]) -> Iterat
         if arn in seen:
             continue
         seen.add(arn)
-        config = redact(TASK_DEFINITION, definition)
-        yield ctx.resource(TASK_DEFINITION, arn, arn=arn, name=f"{definition['family']}:{definition['revision']}",
+        config = redact(ECS_TASK_DEFINITION, definition)
+        yield ctx.resource(ECS_TASK_DEFINITION, arn, arn=arn, name=f"{definition['family']}:{definition['revision']}",
                            tags=tags_from_list(response.get("tags"), "key", "value"), config=config)

@@ -7,16 +7,16 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import ELASTICACHE_CACHE_CLUSTER, ELASTICACHE_REPLICATION_GROUP
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-REPLICATION_GROUP, CACHE_CLUSTER = "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"
 
 
 @collector(
     "elasticache",
-    resource_types=(REPLICATION_GROUP, CACHE_CLUSTER),
+    resource_types=(ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER),
     operations=(
         "elasticache:DescribeCacheSubnetGroups", "elasticache:DescribeCacheClusters",
         "elasticache:DescribeReplicationGroups", "elasticache:ListTagsForResource",
@@ -31,7 +31,8 @@ def collect_elasticache(ctx: CollectContext) -> Iterator[Resource]:
     failed: dict[str, int] = {}
     for cluster in clusters:
         yield ctx.resource(
-            CACHE_CLUSTER, cluster["CacheClusterId"], arn=cluster.get("ARN", ""), name=cluster["CacheClusterId"],
+            ELASTICACHE_CACHE_CLUSTER, cluster["CacheClusterId"], arn=cluster.get("ARN", ""),
+            name=cluster["CacheClusterId"],
             **_tagged(elasticache, cluster, failed),
             links={**_placement(subnet_groups, [cluster]),
                    # A member node inherits its replication group's environment, as an Aurora instance its cluster's.
@@ -41,7 +42,8 @@ def collect_elasticache(ctx: CollectContext) -> Iterator[Resource]:
         # AWS reports security groups and subnet group per member cluster, never on the replication group.
         members = [by_id[m] for m in group.get("MemberClusters", []) if m in by_id]
         yield ctx.resource(
-            REPLICATION_GROUP, group["ReplicationGroupId"], arn=group.get("ARN", ""), name=group["ReplicationGroupId"],
+            ELASTICACHE_REPLICATION_GROUP, group["ReplicationGroupId"], arn=group.get("ARN", ""),
+            name=group["ReplicationGroupId"],
             **_tagged(elasticache, group, failed), links=_placement(subnet_groups, members),
         )
     for code, count in failed.items():

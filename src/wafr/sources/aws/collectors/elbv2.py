@@ -7,17 +7,17 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import ELB_LISTENER, ELB_LOAD_BALANCER
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.registry import collector
 
-LOAD_BALANCER, LISTENER = "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::Listener"
 TAG_BATCH = 20  # DescribeTags takes at most 20 ARNs per call
 
 
 @collector(
     "elbv2",
-    resource_types=(LOAD_BALANCER, LISTENER),
+    resource_types=(ELB_LOAD_BALANCER, ELB_LISTENER),
     operations=("elbv2:DescribeLoadBalancers", "elbv2:DescribeListeners",
                 "elbv2:DescribeTags"),
 )
@@ -38,14 +38,14 @@ def collect_elbv2(ctx: CollectContext) -> Iterator[Resource]:
         if errors:
             config["_errors"] = errors
         yield ctx.resource(
-            LOAD_BALANCER, arn, arn=arn, name=lb["LoadBalancerName"], tags=tags.get(arn, {}), config=config,
+            ELB_LOAD_BALANCER, arn, arn=arn, name=lb["LoadBalancerName"], tags=tags.get(arn, {}), config=config,
             links={"vpc": [lb.get("VpcId", "")],
                    "subnets": [z.get("SubnetId", "") for z in lb.get("AvailabilityZones", [])],
                    "security_groups": lb.get("SecurityGroups", [])},
         )
         for listener in listeners:
             yield ctx.resource(
-                LISTENER, listener["ListenerArn"], arn=listener["ListenerArn"],
+                ELB_LISTENER, listener["ListenerArn"], arn=listener["ListenerArn"],
                 name=f"{lb['LoadBalancerName']}:{listener.get('Protocol', '')}:{listener.get('Port', '')}",
                 config=listener, links={"load_balancer": [arn]},
             )

@@ -7,6 +7,7 @@ from typing import Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import SSO_INSTANCE
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
@@ -18,7 +19,7 @@ from wafr.sources.aws.registry import collector
 @collector(
     "identity-center",
     client="sso-admin",
-    resource_types=("AWS::SSO::Instance",),
+    resource_types=(SSO_INSTANCE,),
     operations=("sso-admin:ListInstances", "sso-admin:ListPermissionSets"),
     global_service=True,
 )
@@ -31,5 +32,5 @@ def collect_identity_center(ctx: CollectContext) -> Iterator[Resource]:
                 1 for _ in ctx.paginate(sso, "list_permission_sets", "PermissionSets", InstanceArn=arn))
         except ClientError as error:
             config["_errors"] = {"ListPermissionSets": error_code(error)}
-        yield ctx.resource("AWS::SSO::Instance", arn, arn=arn,
+        yield ctx.resource(SSO_INSTANCE, arn, arn=arn,
                            name=instance.get("Name") or instance.get("IdentityStoreId", ""), config=config)

@@ -8,11 +8,11 @@ from typing import Any, Callable, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import KMS_KEY
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-KEY = "AWS::KMS::Key"
 # Only AWS creates aliases under alias/aws/; a key they point to is AWS managed, whatever else it reports
 # (moto hands out such keys lazily with KeyManager=CUSTOMER).
 AWS_ALIAS_PREFIX = "alias/aws/"
@@ -26,7 +26,7 @@ def rotation_applies(metadata: dict[str, Any]) -> bool:
 
 @collector(
     "kms",
-    resource_types=(KEY,),
+    resource_types=(KMS_KEY,),
     operations=("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus",
                 "kms:ListResourceTags", "kms:GetKeyPolicy"),
 )
@@ -77,7 +77,7 @@ def _key(ctx: CollectContext, kms: Any, key: dict[str, Any], aliases: list[str])
                  lambda: list(ctx.paginate(kms, "list_resource_tags", "Tags", KeyId=key_id)))
     if errors:
         config["_errors"] = errors
-    return ctx.resource(KEY, key_id, arn=config.get("Arn", key.get("KeyArn", "")), name=(aliases or [""])[0],
+    return ctx.resource(KMS_KEY, key_id, arn=config.get("Arn", key.get("KeyArn", "")), name=(aliases or [""])[0],
                         tags=tags_from_list(tags, key="TagKey", value="TagValue"), config=config)
 
 

@@ -8,13 +8,11 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import ORGANIZATION, ORG_ACCOUNT, ORG_MANAGEMENT_POLICY, ORG_POLICY
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-ACCOUNT = "AWS::Organizations::Account"
-ORGANIZATION = "AWS::Organizations::Organization"
-POLICY = "AWS::Organizations::Policy"
 SCP = "SERVICE_CONTROL_POLICY"
 # What a management account that cannot read a part of the organization answers; the rest is still worth having.
 _UNREADABLE = ("AccessDeniedException", "AccessDenied", "AWSOrganizationsNotInUseException")
@@ -79,17 +77,53 @@ def _service_control_policies(ctx: CollectContext, org: Any, errors: dict[str, s
             config["Targets"] = list(ctx.paginate(org, "list_targets_for_policy", "Targets", PolicyId=policy["Id"]))
         except ClientError as error:
             config["_errors"] = {"ListTargetsForPolicy": error_code(error)}
-        found.append(ctx.resource(POLICY, policy["Id"], arn=policy.get("Arn", ""), name=policy.get("Name", ""),
+        found.append(ctx.resource(ORG_POLICY, policy["Id"], arn=policy.get("Arn", ""), name=policy.get("Name", ""),
                                   config=config))
     return found
 
 
+# Tag and backup policies: kept apart from SCPs (a type of our own) so no SCP check takes one for a guardrail.
+MANAGEMENT_POLICY_TYPES = ("TAG_POLICY", "BACKUP_POLICY")
+
+
+def _management_policies(ctx: CollectContext, org: Any, errors: dict[str, str]) -> list[Resource]:
+    """Tag and backup policies with their targets; a type that cannot be listed is recorded under ``_errors``
+    as ``ListPolicies:<type>``."""
+    found = []
+    for kind in MANAGEMENT_POLICY_TYPES:
+        try:
+            policies = list(ctx.paginate(org, "list_policies", "Policies", Filter=kind))
+        except ClientError as error:
+            _unreadable(ctx, f"ListPolicies:{kind}", error, errors)
+            continue
+        for policy in policies:
+            config = {**policy, "Type": policy.get("Type") or kind}
+            try:
+                config["Targets"] = list(ctx.paginate(org, "list_targets_for_policy", "Targets",
+                                                      PolicyId=policy["Id"]))
+            except ClientError as error:
+                config["_errors"] = {"ListTargetsForPolicy": error_code(error)}
+            found.append(ctx.resource(ORG_MANAGEMENT_POLICY, policy["Id"], arn=policy.get("Arn", ""),
+                                      name=policy.get("Name", ""), config=config))
+    return found
+
+
+def _roots(ctx: CollectContext, org: Any, errors: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The organization's roots with the policy types enabled on them: a policy of a disabled type does nothing."""
+    try:
+        return list(ctx.paginate(org, "list_roots", "Roots"))
+    except ClientError as error:
+        _unreadable(ctx, "ListRoots", error, errors)
+        return None
+
+
 @collector(
     "organizations",
-    resource_types=(ORGANIZATION, ACCOUNT, POLICY),
+    resource_types=(ORGANIZATION, ORG_ACCOUNT, ORG_POLICY, ORG_MANAGEMENT_POLICY),
     operations=("organizations:DescribeOrganization", "organizations:ListAccounts",
                 "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
-                "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount"),
+                "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount",
+                "organizations:ListRoots"),
     global_service=True,
 )
 def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
@@ -98,7 +132,7 @@ def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
     org = ctx.client("organizations")
     organization = _organization(org)
     if organization is None:
-        yield ctx.resource(ACCOUNT, ctx.account, name=ctx.account, config={"_member": False})
+        yield ctx.resource(ORG_ACCOUNT, ctx.account, name=ctx.account, config={"_member": False})
         return
     is_management = organization.get("MasterAccountId") == ctx.account
     policies: list[Resource] = []
@@ -106,7 +140,10 @@ def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
         errors: dict[str, str] = {}
         admins = _delegated_administrators(ctx, org, errors)
         policies = _service_control_policies(ctx, org, errors)
+        policies += _management_policies(ctx, org, errors)
+        roots = _roots(ctx, org, errors)
         organization = {**organization, **({"DelegatedAdministrators": admins} if admins is not None else {}),
+                        **({"_roots": roots} if roots is not None else {}),
                         **({"_errors": errors} if errors else {})}
     yield ctx.resource(ORGANIZATION, organization["Id"], arn=organization.get("Arn", ""), name=organization["Id"],
                        config=organization)
@@ -117,5 +154,5 @@ def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
     for account_id, account in listed.items():
         config = {**account, "_member": True, "_organization_id": organization["Id"],
                   "_management": account_id == organization.get("MasterAccountId")}
-        yield ctx.resource(ACCOUNT, account_id, arn=account.get("Arn", ""), name=account.get("Name") or account_id,
+        yield ctx.resource(ORG_ACCOUNT, account_id, arn=account.get("Arn", ""), name=account.get("Name") or account_id,
                            config=config)

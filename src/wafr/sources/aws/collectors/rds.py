@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from wafr.estate import Resource
+from wafr.resource_types import RDS_DB_CLUSTER, RDS_DB_INSTANCE
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.registry import collector
 
 
 @collector(
     "rds",
-    resource_types=("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"),
+    resource_types=(RDS_DB_INSTANCE, RDS_DB_CLUSTER),
     operations=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
 )
 def collect_rds(ctx: CollectContext) -> Iterator[Resource]:
@@ -19,7 +20,7 @@ def collect_rds(ctx: CollectContext) -> Iterator[Resource]:
     for db in ctx.paginate(rds, "describe_db_instances", "DBInstances"):
         subnet_group = db.get("DBSubnetGroup") or {}
         yield ctx.resource(
-            "AWS::RDS::DBInstance", db["DBInstanceIdentifier"], arn=db.get("DBInstanceArn", ""),
+            RDS_DB_INSTANCE, db["DBInstanceIdentifier"], arn=db.get("DBInstanceArn", ""),
             name=db["DBInstanceIdentifier"], tags=tags_from_list(db.get("TagList")), config=db,
             links={
                 "vpc": [subnet_group.get("VpcId", "")],
@@ -30,7 +31,7 @@ def collect_rds(ctx: CollectContext) -> Iterator[Resource]:
         )
     for cluster in ctx.paginate(rds, "describe_db_clusters", "DBClusters"):
         yield ctx.resource(
-            "AWS::RDS::DBCluster", cluster["DBClusterIdentifier"], arn=cluster.get("DBClusterArn", ""),
+            RDS_DB_CLUSTER, cluster["DBClusterIdentifier"], arn=cluster.get("DBClusterArn", ""),
             name=cluster["DBClusterIdentifier"], tags=tags_from_list(cluster.get("TagList")), config=cluster,
             links={"security_groups": [g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups", [])]},
         )

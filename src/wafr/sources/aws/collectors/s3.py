@@ -11,13 +11,12 @@ from typing import Any, Callable, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import GLOBAL, Resource
+from wafr.resource_types import S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, S3_BUCKET
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-BUCKET = "AWS::S3::Bucket"
 # Ours: AWS has no resource type for the account-wide S3 Block Public Access setting.
-ACCOUNT_PUBLIC_ACCESS_BLOCK = "AWS::S3::AccountPublicAccessBlock"
 
 # Error codes with which S3 says "this bucket has no such configuration" rather than "could not read it".
 ABSENT = {
@@ -50,7 +49,7 @@ DETAIL_WORKERS = 8  # per-bucket calls are independent; a few in flight keeps la
 
 @collector(
     "s3",
-    resource_types=(BUCKET,),
+    resource_types=(S3_BUCKET,),
     operations=(
         "s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketEncryption",
         "s3:GetPublicAccessBlock", "s3:GetBucketTagging", "s3:GetBucketReplication",
@@ -102,7 +101,7 @@ def _bucket(ctx: CollectContext, s3: Any, bucket: dict[str, Any]) -> Resource:
             errors["GetBucketPolicy (not JSON)"] = "Unreadable"
     if errors:
         config["_errors"] = errors
-    return ctx.resource(BUCKET, name, arn=f"arn:{ctx.partition}:s3:::{name}", name=name, region=region,
+    return ctx.resource(S3_BUCKET, name, arn=f"arn:{ctx.partition}:s3:::{name}", name=name, region=region,
                         tags=tags_from_list((tagging or {}).get("TagSet")), config=config)
 
 
@@ -127,7 +126,7 @@ def _read(errors: dict[str, str], operation: str, call: Callable[[], dict[str, A
 @collector(
     "s3-account",
     client="s3control",
-    resource_types=(ACCOUNT_PUBLIC_ACCESS_BLOCK,),
+    resource_types=(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,),
     operations=("s3control:GetPublicAccessBlock",),
     global_service=True,
 )
@@ -139,5 +138,5 @@ def collect_account_public_access_block(ctx: CollectContext) -> Iterator[Resourc
         if error_code(error) != "NoSuchPublicAccessBlockConfiguration":
             raise  # denied or failed: the framework records it as this collector's coverage
         block = None  # the account has never set one
-    yield ctx.resource(ACCOUNT_PUBLIC_ACCESS_BLOCK, ctx.account, name=f"S3 Block Public Access ({ctx.account})",
+    yield ctx.resource(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, ctx.account, name=f"S3 Block Public Access ({ctx.account})",
                        config={"PublicAccessBlockConfiguration": block})

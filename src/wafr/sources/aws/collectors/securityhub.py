@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import SECURITYHUB_HUB
 from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
 
@@ -19,8 +21,8 @@ def _not_enabled(error: ClientError) -> bool:
 
 @collector(
     "securityhub",
-    resource_types=("AWS::SecurityHub::Hub",),
-    operations=("securityhub:DescribeHub",),
+    resource_types=(SECURITYHUB_HUB,),
+    operations=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
 )
 def collect_securityhub(ctx: CollectContext) -> Iterator[Resource]:
     try:
@@ -30,4 +32,14 @@ def collect_securityhub(ctx: CollectContext) -> Iterator[Resource]:
             return
         raise
     arn = hub["HubArn"]
-    yield ctx.resource("AWS::SecurityHub::Hub", arn, arn=arn, name=arn.rsplit("/", 1)[-1], config=hub)
+    yield ctx.resource(SECURITYHUB_HUB, arn, arn=arn, name=arn.rsplit("/", 1)[-1],
+                       config={**hub, **_standards(ctx)})
+
+
+def _standards(ctx: CollectContext) -> dict[str, Any]:
+    """The hub's enabled standards (FSBP, CIS, PCI DSS...) under ``_standards``, or ``_errors`` saying why not."""
+    try:
+        found = list(ctx.paginate(ctx.client("securityhub"), "get_enabled_standards", "StandardsSubscriptions"))
+    except ClientError as error:
+        return {"_errors": {"GetEnabledStandards": error_code(error)}}
+    return {"_standards": found}

@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wafr.estate import Resource
+from wafr.resource_types import EC2_TRANSIT_GATEWAY_ATTACHMENT
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.registry import collector
 
-TGW_ATTACHMENT = "AWS::EC2::TransitGatewayAttachment"
 GONE_STATES = frozenset({"deleted", "deleting", "failed", "rejected"})
 
 
 @collector(
     "transit-gateway",
     client="ec2",
-    resource_types=(TGW_ATTACHMENT,),
+    resource_types=(EC2_TRANSIT_GATEWAY_ATTACHMENT,),
     operations=("ec2:DescribeTransitGatewayAttachments",),
 )
 def collect_transit_gateway(ctx: CollectContext) -> Iterator[Resource]:
@@ -29,7 +29,7 @@ def collect_transit_gateway(ctx: CollectContext) -> Iterator[Resource]:
         # The gateway owner sees every account's attachments; only our own VPCs link here.
         own = vpc if attachment.get("ResourceOwnerId", ctx.account) == ctx.account else ""
         yield ctx.resource(
-            TGW_ATTACHMENT, attachment_id,
+            EC2_TRANSIT_GATEWAY_ATTACHMENT, attachment_id,
             arn=f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:transit-gateway-attachment/{attachment_id}",
             tags=tags_from_list(attachment.get("Tags")), config=attachment, links={"vpc": [own]},
         )

@@ -7,13 +7,12 @@ from typing import Any, Iterator
 from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
+from wafr.resource_types import (EC2_INTERNET_GATEWAY, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_SUBNET, EC2_VPC,
+                                 EC2_VPC_PEERING_CONNECTION, EC2_VPN_GATEWAY)
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
-VPC, SUBNET, ROUTE_TABLE = "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable"
-INTERNET_GATEWAY, NAT_GATEWAY = "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway"
-PEERING, VPN_GATEWAY = "AWS::EC2::VPCPeeringConnection", "AWS::EC2::VPNGateway"
 
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
 # Describe calls keep listing these for a while after the resource is gone; they are history, not estate.
@@ -24,7 +23,8 @@ GONE_PEERING_STATES = frozenset({"deleted", "rejected", "expired", "failed"})
 @collector(
     "vpc",
     client="ec2",
-    resource_types=(VPC, SUBNET, ROUTE_TABLE, INTERNET_GATEWAY, NAT_GATEWAY, PEERING, VPN_GATEWAY),
+    resource_types=(EC2_VPC, EC2_SUBNET, EC2_ROUTE_TABLE, EC2_INTERNET_GATEWAY, EC2_NAT_GATEWAY, EC2_VPC_PEERING_CONNECTION,
+                    EC2_VPN_GATEWAY),
     operations=(
         "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways",
         "ec2:DescribeNatGateways", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpnGateways",
@@ -42,25 +42,25 @@ def collect_vpc(ctx: CollectContext) -> Iterator[Resource]:
             config["_errors"] = {"DescribeFlowLogs": flow_log_error}
         else:
             config["FlowLogs"] = flow_logs.get(vpc["VpcId"], [])
-        yield ctx.resource(VPC, vpc["VpcId"], arn=_arn(ctx, "vpc", vpc["VpcId"]),
+        yield ctx.resource(EC2_VPC, vpc["VpcId"], arn=_arn(ctx, "vpc", vpc["VpcId"]),
                            tags=tags_from_list(vpc.get("Tags")), config=config)
 
     public_by_subnet = _subnet_routing(route_tables)
     for subnet in ctx.paginate(ec2, "describe_subnets", "Subnets"):
         table_id, public = public_by_subnet(subnet["SubnetId"], subnet["VpcId"])
         config = {**subnet, "_route_table": table_id, "_public": public}
-        yield ctx.resource(SUBNET, subnet["SubnetId"], arn=subnet.get("SubnetArn", ""),
+        yield ctx.resource(EC2_SUBNET, subnet["SubnetId"], arn=subnet.get("SubnetArn", ""),
                            tags=tags_from_list(subnet.get("Tags")), config=config,
                            links={"vpc": [subnet["VpcId"]]})
 
     for table in route_tables:
-        yield ctx.resource(ROUTE_TABLE, table["RouteTableId"], arn=_arn(ctx, "route-table", table["RouteTableId"]),
+        yield ctx.resource(EC2_ROUTE_TABLE, table["RouteTableId"], arn=_arn(ctx, "route-table", table["RouteTableId"]),
                            tags=tags_from_list(table.get("Tags")), config=table,
                            links={"vpc": [table.get("VpcId", "")],
                                   "subnets": [a.get("SubnetId", "") for a in table.get("Associations", [])]})
 
     for igw in ctx.paginate(ec2, "describe_internet_gateways", "InternetGateways"):
-        yield ctx.resource(INTERNET_GATEWAY, igw["InternetGatewayId"],
+        yield ctx.resource(EC2_INTERNET_GATEWAY, igw["InternetGatewayId"],
                            arn=_arn(ctx, "internet-gateway", igw["InternetGatewayId"]),
                            tags=tags_from_list(igw.get("Tags")), config=igw,
                            links={"vpc": [a.get("VpcId", "") for a in igw.get("Attachments", [])]})
@@ -68,7 +68,7 @@ def collect_vpc(ctx: CollectContext) -> Iterator[Resource]:
     for nat in ctx.paginate(ec2, "describe_nat_gateways", "NatGateways"):
         if nat.get("State") in GONE_NAT_STATES:
             continue
-        yield ctx.resource(NAT_GATEWAY, nat["NatGatewayId"], arn=_arn(ctx, "natgateway", nat["NatGatewayId"]),
+        yield ctx.resource(EC2_NAT_GATEWAY, nat["NatGatewayId"], arn=_arn(ctx, "natgateway", nat["NatGatewayId"]),
                            tags=tags_from_list(nat.get("Tags")), config=nat,
                            links={"vpc": [nat.get("VpcId", "")], "subnets": [nat.get("SubnetId", "")],
                                   "network_interfaces": [a.get("NetworkInterfaceId", "")
@@ -78,7 +78,7 @@ def collect_vpc(ctx: CollectContext) -> Iterator[Resource]:
         if (peering.get("Status") or {}).get("Code") in GONE_PEERING_STATES:
             continue
         sides = (peering.get("RequesterVpcInfo") or {}, peering.get("AccepterVpcInfo") or {})
-        yield ctx.resource(PEERING, peering["VpcPeeringConnectionId"],
+        yield ctx.resource(EC2_VPC_PEERING_CONNECTION, peering["VpcPeeringConnectionId"],
                            arn=_arn(ctx, "vpc-peering-connection", peering["VpcPeeringConnectionId"]),
                            tags=tags_from_list(peering.get("Tags")), config=peering,
                            links={"vpc": [s.get("VpcId", "") for s in sides if s.get("OwnerId") == ctx.account]})
@@ -87,7 +87,7 @@ def collect_vpc(ctx: CollectContext) -> Iterator[Resource]:
     for vgw in ec2.describe_vpn_gateways().get("VpnGateways", []):
         if vgw.get("State") in ("deleting", "deleted"):
             continue
-        yield ctx.resource(VPN_GATEWAY, vgw["VpnGatewayId"], arn=_arn(ctx, "vpn-gateway", vgw["VpnGatewayId"]),
+        yield ctx.resource(EC2_VPN_GATEWAY, vgw["VpnGatewayId"], arn=_arn(ctx, "vpn-gateway", vgw["VpnGatewayId"]),
                            tags=tags_from_list(vgw.get("Tags")), config=vgw,
                            links={"vpc": [a.get("VpcId", "") for a in vgw.get("VpcAttachments", [])
                                           if a.get("State") == "attached"]})

@@ -1,4 +1,7 @@
-"""`wafr history` (the milestones) and `wafr diff` (what changed between two of them, or two review.json files)."""
+"""`wafr history` (the milestones) and `wafr diff` (what changed between two of them, or two review.json files).
+
+Commands, so of the command line's layer: `wafr diff` reads saved review.json files (wafr.report), which the
+history store below the review must not import."""
 
 from __future__ import annotations
 
