@@ -20,7 +20,7 @@ from wafr.sources.aws.registry import all_collectors
 from wafr.sources.aws.session import open_session
 
 REGION = "us-east-1"
-DATA_SERVICES = ["rds", "elasticache", "dynamodb", "s3", "s3-account", "kms", "backup"]
+DATA_SERVICES = ["rds", "elasticache", "dynamodb", "efs", "s3", "s3-account", "kms", "backup"]
 BLOCK_ALL = {k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
 
 
@@ -285,13 +285,13 @@ def test_backup_plan_with_unreadable_selections_is_not_assessed(aws, boto):
     database(boto, "orders-db")
     boto.client("backup").create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [
         {"RuleName": "daily", "TargetBackupVaultName": "Default"}]})
-    result = judge(collect(aws, "rds", "backup"))[("no-backup-plan-for-data-stores", aws.account)]
+    result = judge(collect(aws, "rds", "efs", "backup"))[("no-backup-plan-for-data-stores", aws.account)]
     assert result.status == "NOT_ASSESSED"
     assert "daily" in result.evidence and "ListBackupSelections: NotImplemented" in result.evidence
 
 
 def test_backup_coverage_not_read_is_not_assessed_and_no_stores_is_quiet(aws, boto):
-    assert ("no-backup-plan-for-data-stores", aws.account) not in judge(collect(aws, "rds", "dynamodb", "backup"))
+    assert ("no-backup-plan-for-data-stores", aws.account) not in judge(collect(aws, "rds", "dynamodb", "efs", "backup"))
     database(boto, "orders-db")
     result = judge(collect(aws, "rds"))[("no-backup-plan-for-data-stores", aws.account)]
     assert result.status == "NOT_ASSESSED" and "backup was not collected" in result.evidence
@@ -307,7 +307,7 @@ def two_stores():
         database(boto, "orders-db")
         table(boto, "ledger", pitr=True)
         aws = open_session(region=REGION)
-        estate = collect(aws, "rds", "dynamodb")
+        estate = collect(aws, "rds", "dynamodb", "efs")
     return aws.account, estate
 
 
@@ -323,7 +323,28 @@ def test_backup_selections_decide_which_stores_are_covered(two_stores, selection
     """moto lacks ListBackupSelections/GetBackupSelection, so the backup collector is answered by botocore's
     Stubber with AWS's documented shapes; the database and table come from moto."""
     account, collected = two_stores
-    estate = copy.deepcopy(collected)
+    estate = with_backup_plan(copy.deepcopy(collected), account, selection)
+    result = judge(estate)[("no-backup-plan-for-data-stores", account)]
+    if uncovered:
+        assert result.status == "FAIL"
+        assert result.evidence.startswith(f"No AWS Backup plan selects {len(uncovered)} data store(s)")
+        assert all(store in result.evidence for store in uncovered)
+    else:
+        assert result.status == "PASS" and result.evidence == "Every data store (2) is selected by an AWS Backup plan."
+
+
+def test_unread_file_systems_keep_backup_coverage_from_passing(two_stores):
+    """Every database and table is selected, but EFS was denied: a file system nobody saw may be unprotected."""
+    account, collected = two_stores
+    estate = with_backup_plan(copy.deepcopy(collected), account, {"Resources": ["*"]})
+    estate.record(Coverage(account, REGION, "efs", "denied", "AccessDeniedException: not authorized"))
+    result = judge(estate)[("no-backup-plan-for-data-stores", account)]
+    assert result.status == "NOT_ASSESSED" and "efs was denied" in result.evidence
+
+
+def with_backup_plan(estate, account, selection):
+    """The estate with one AWS Backup plan whose selection is ``selection``: moto lacks ListBackupSelections and
+    GetBackupSelection, so the backup collector is answered by botocore's Stubber with AWS's documented shapes."""
     backup = boto3.Session(region_name=REGION).client("backup")
     plan_id = "11111111-2222-3333-4444-555555555555"
     with Stubber(backup) as stub:
@@ -338,10 +359,4 @@ def test_backup_selections_decide_which_stores_are_covered(two_stores, selection
                              client_factory=lambda service, region: backup)
         estate.extend(all_collectors()["backup"].collect(ctx))
     estate.record(Coverage(account, REGION, "backup", "assessed"))
-    result = judge(estate)[("no-backup-plan-for-data-stores", account)]
-    if uncovered:
-        assert result.status == "FAIL"
-        assert result.evidence.startswith(f"No AWS Backup plan selects {len(uncovered)} data store(s)")
-        assert all(store in result.evidence for store in uncovered)
-    else:
-        assert result.status == "PASS" and result.evidence == "Every data store (2) is selected by an AWS Backup plan."
+    return estate

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     name="wafr",
     cls=HelpGroup,
-    help="Automated AWS Well-Architected Framework Reviews: read the estate, judge it against the five pillars, "
+    help="Automated AWS Well-Architected Framework Reviews: read the estate, judge it against the six pillars, "
          "write the review.",
     no_args_is_help=True,
     add_completion=False,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import yaml
+
+from wafr.data import load as load_data
 
 ACCOUNT = "AWS::::Account"
 ACCESS_ANALYZER_ANALYZER = "AWS::AccessAnalyzer::Analyzer"
@@ -130,9 +131,8 @@ class ResourceType:
 @cache
 def resource_types() -> dict[str, ResourceType]:
     """Every type wafr knows, from data/resource_types.yaml."""
-    text = resources.files("wafr").joinpath("data/resource_types.yaml").read_text(encoding="utf-8")
     types = {}
-    for type_, entry in yaml.safe_load(text).items():
+    for type_, entry in load_data("resource_types.yaml").items():
         service = entry.get("service") or ()
         types[type_] = ResourceType(type_, (service,) if isinstance(service, str) else tuple(service), entry["name"])
     return types

@@ -26,7 +26,7 @@ SELECTION_READS = {"ListBackupSelections", "GetBackupSelection"}  # without them
                 "another Region or account) and assign every production database, table and file system to it by "
                 "tag or resource type; restore from it regularly to prove it works.",
     resource_types=[ACCOUNT],
-    needs=("rds", "dynamodb", "backup"),
+    needs=("rds", "dynamodb", "efs", "backup"),
 )
 def no_backup_plan_for_data_stores(estate: Estate) -> Iterator[Result]:
     stores: dict[str, dict[str, list[Resource]]] = defaultdict(lambda: defaultdict(list))
@@ -51,6 +51,8 @@ def native_backup(store: Resource) -> str | None:
     pitr = ((store.config.get("ContinuousBackupsDescription") or {}).get("PointInTimeRecoveryDescription") or {})
     if store.type == DYNAMODB_TABLE and pitr.get("PointInTimeRecoveryStatus") == "ENABLED":
         return f"point-in-time recovery, {days(pitr.get('RecoveryPeriodInDays', 35))}"
+    if store.type == EFS_FILE_SYSTEM and (store.config.get("BackupPolicy") or {}).get("Status") == "ENABLED":
+        return "EFS automatic backups (a daily AWS Backup plan of its own)"
     return None
 
 

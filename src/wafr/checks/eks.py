@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from importlib import resources
 from typing import Iterator
-
-import yaml
 
 from wafr.checks.identity import as_of
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
+from wafr.data import load as load_data
 from wafr.estate import Estate
 from wafr.resource_types import EC2_SUBNET, EKS_ADDON, EKS_CLUSTER, EKS_NODEGROUP
 
@@ -23,8 +21,7 @@ OPEN = {"0.0.0.0/0", "::/0"}
 @cache
 def end_of_standard_support() -> dict[str, dt.date]:
     """Kubernetes minor version -> the day EKS's standard support ends (data/eks_versions.yaml)."""
-    text = resources.files("wafr").joinpath("data/eks_versions.yaml").read_text(encoding="utf-8")
-    return {str(version): day for version, day in yaml.safe_load(text)["end_of_standard_support"].items()}
+    return {str(version): day for version, day in load_data("eks_versions.yaml")["end_of_standard_support"].items()}
 
 
 def _minor(version: str) -> tuple[int, ...] | None:

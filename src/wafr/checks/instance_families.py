@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any, Mapping
 
-import yaml
+from wafr.data import load as load_data
+
 
 SCHEMA = "wafr.instance-families/1"
 _NXLARGE = re.compile(r"^(\d+)xlarge$")
@@ -15,7 +15,7 @@ _NXLARGE = re.compile(r"^(\d+)xlarge$")
 
 @cache
 def families() -> dict[str, Any]:
-    data = yaml.safe_load(resources.files("wafr").joinpath("data", "instance_families.yaml").read_text("utf-8"))
+    data = load_data("instance_families.yaml")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError(f"data/instance_families.yaml: expected schema {SCHEMA}")
     return data

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Iterator
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
+from wafr.data import load as load_data
 from wafr.estate import Estate, Resource
 from wafr.resource_types import (APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY, EC2_SUBNET,
                                  ECS_SERVICE, ECS_TASK_DEFINITION, LAMBDA_FUNCTION)
@@ -188,26 +189,11 @@ def plaintext_secret_in_environment(estate: Estate) -> Iterator[Result]:
             yield passed(resource, "it has no plaintext environment variables")
 
 
-# When AWS stops patching each Lambda runtime ("Deprecation date" in AWS's table of deprecated and supported
-# runtimes, https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, as published in November 2025).
-# Update this table when AWS publishes new dates; a runtime not listed is treated as supported.
-LAMBDA_RUNTIME_DEPRECATION = {
-    "nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2020-03-05", "nodejs6.10": "2019-08-12",
-    "nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31", "nodejs14.x": "2023-12-04",
-    "nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "nodejs20.x": "2026-04-30", "nodejs22.x": "2027-04-30",
-    "nodejs24.x": "2028-04-30",
-    "python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
-    "python3.9": "2025-12-15", "python3.10": "2026-06-30", "python3.11": "2026-06-30", "python3.12": "2028-10-31",
-    "python3.13": "2029-06-30",
-    "java8": "2024-01-08", "java8.al2": "2026-06-30", "java11": "2026-06-30", "java17": "2026-06-30",
-    "java21": "2029-06-30",
-    "dotnetcore1.0": "2019-07-27", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
-    "dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-11-12", "dotnet7": "2024-05-14",
-    "dotnet8": "2026-11-10",
-    "ruby2.5": "2021-07-30", "ruby2.7": "2023-11-27", "ruby3.2": "2026-03-31", "ruby3.3": "2027-03-31",
-    "ruby3.4": "2028-03-31",
-    "go1.x": "2024-01-08", "provided": "2024-01-08", "provided.al2": "2026-06-30", "provided.al2023": "2029-06-30",
-}
+def lambda_runtime_deprecation() -> dict[str, str]:
+    """Runtime -> the day AWS stops patching it (data/lambda_runtimes.yaml)."""
+    return load_data("lambda_runtimes.yaml")["deprecation"]
+
+
 DEPRECATION_WARNING_DAYS = 180
 
 
@@ -238,7 +224,7 @@ def lambda_deprecated_runtime(estate: Estate) -> Iterator[Result]:
         runtime = function.config.get("Runtime")
         if not runtime:
             continue  # container images bring their own runtime
-        deprecated = LAMBDA_RUNTIME_DEPRECATION.get(runtime)
+        deprecated = lambda_runtime_deprecation().get(runtime)
         if deprecated is None:
             yield passed(function, f"runtime {runtime} has no announced deprecation date")
             continue

@@ -4,17 +4,16 @@ collector (which controls' findings to ask for) and by the checks (which practic
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from wafr.data import load as load_data
+
 
 
 @cache
 def practices() -> dict[str, dict[str, Any]]:
     """Best practice -> {focus_area, controls: {control id: title}}."""
-    text = resources.files("wafr").joinpath("data/securityhub_controls.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["practices"]
+    return load_data("securityhub_controls.yaml")["practices"]
 
 
 def controls() -> list[str]:

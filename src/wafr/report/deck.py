@@ -13,10 +13,8 @@ import datetime as dt
 import functools
 import io
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Iterable
 
-import yaml
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -26,6 +24,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from wafr.data import load as load_data
 from wafr.framework import PILLAR_NAMES
 from wafr.report.cells import plain
 from wafr.report.text_fit import TYPEFACE, paragraphs_height
@@ -101,7 +100,7 @@ def render(review: Review) -> bytes:
 
 @functools.cache
 def _wording() -> dict:
-    return yaml.safe_load(resources.files("wafr.data").joinpath("deck.yaml").read_text(encoding="utf-8"))
+    return load_data("deck.yaml")
 
 
 # -- building blocks ---------------------------------------------------------------------------------------

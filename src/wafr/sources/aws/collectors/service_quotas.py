@@ -4,12 +4,11 @@ Region: the account's applied value where Service Quotas has one, else AWS's def
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any, Iterator
 
-import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
+from wafr.data import load as load_data
 from wafr.estate import Resource
 from wafr.resource_types import SERVICE_QUOTAS_QUOTA
 from wafr.sources.aws.context import CollectContext
@@ -21,8 +20,7 @@ from wafr.sources.aws.registry import collector
 @cache
 def compared() -> dict[str, Any]:
     """The quotas compared with the estate: each with the resource type it limits and the collector that reads it."""
-    text = resources.files("wafr").joinpath("data/service_quotas.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_data("service_quotas.yaml")
 
 
 def _quota(client: Any, ident: dict[str, str]) -> tuple[dict[str, Any], bool]:
