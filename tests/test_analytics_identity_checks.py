@@ -12,13 +12,13 @@ import pytest
 from botocore.stub import Stubber
 
 from denial import deny
+from twins import checks_in, findings_of_arranged
 from wafr.checks.registry import all_checks
 from wafr.estate import Estate
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.registry import all_collectors
-from wafr.sources.aws.session import open_session
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 SERVICES = ["kinesis", "firehose", "opensearch", "redshift", "cognito-idp", "cloudwatch"]
@@ -135,12 +135,7 @@ def arrange(boto):
 
 @pytest.fixture(scope="module")
 def findings():
-    from moto import mock_aws
-
-    with mock_aws():
-        arrange(boto3.Session(region_name=REGION))
-        estate = collect_account(open_session(region=REGION), [REGION], services=SERVICES)
-    return {(f.check_id, f.resource["name"] or f.resource["id"]): f for f in evaluate(estate)}
+    return findings_of_arranged(arrange, SERVICES, REGION)
 
 
 CASES = [  # check, bad resource, its clean twin (by name)
@@ -188,8 +183,7 @@ def test_fires_on_the_bad_resource_and_not_on_its_clean_twin(findings, check_id,
 
 
 def test_every_new_check_has_a_case():
-    modules = {"streams", "search", "warehouse", "user_pools"}
-    ours = {c.id for c in all_checks().values() if c.fn.__module__.rsplit(".", 1)[-1] in modules}
+    ours = checks_in("streams", "search", "warehouse", "user_pools")
     assert ours == {c[0] for c in CASES} | STUBBED
 
 

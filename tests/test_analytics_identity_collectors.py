@@ -5,14 +5,13 @@ delivery stream's destination or a user pool's settings hold out of the estate."
 from __future__ import annotations
 
 import json
-import threading
 import warnings
 
 import boto3
 import pytest
 
 from test_analytics_identity_checks import REGION, arrange
-from wafr.sources.aws.collect import collect_account
+from calls import each_collector_alone
 from wafr.sources.aws.registry import all_collectors
 from wafr.sources.aws.session import open_session
 
@@ -46,20 +45,7 @@ def scanned():
         boto = boto3.Session(region_name=REGION)
         arrange(boto)
         arrange_free_text(boto)
-        aws = open_session(region=REGION)
-        seen, lock = set(), threading.Lock()
-
-        def record(model=None, **_):
-            with lock:
-                seen.add((model.service_model.service_name, model.name))
-
-        aws.session.events.register("before-parameter-build.*.*", record)
-        estates, calls = {}, {}
-        for name in SERVICES:
-            seen.clear()
-            estates[name] = collect_account(aws, [REGION], services=[name], max_workers=1)
-            calls[name] = set(seen)
-    return estates, calls
+        return each_collector_alone(open_session(region=REGION), SERVICES, REGION)
 
 
 def one(estate, resource_type, name):

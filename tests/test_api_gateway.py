@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from denial import deny
-from wafr.checks.registry import all_checks
+from twins import by_name, checks_in, scan_arranged
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
-from wafr.sources.aws.session import open_session
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 SERVICES = ["apigateway", "apigatewayv2"]
@@ -101,13 +99,8 @@ def arrange(boto):
 
 @pytest.fixture(scope="module")
 def scanned():
-    from moto import mock_aws
-
-    with mock_aws():
-        arrange(boto3.Session(region_name=REGION))
-        estate = collect_account(open_session(region=REGION), [REGION], services=SERVICES)
-    found = {(f.check_id, f.resource["name"] or f.resource["id"]): f for f in evaluate(estate)}
-    return estate, found
+    estate, _ = scan_arranged(arrange, SERVICES, REGION)
+    return estate, by_name(evaluate(estate))
 
 
 CASES = [  # check, bad resource, its clean twin (by name)
@@ -136,7 +129,7 @@ def test_fires_on_the_bad_resource_and_not_on_its_clean_twin(scanned, check_id, 
 
 
 def test_every_check_of_the_module_has_a_case():
-    ours = {c.id for c in all_checks().values() if c.fn.__module__.endswith(".api_gateway")}
+    ours = checks_in("api_gateway")
     assert ours == {c[0] for c in CASES} | {"apigateway-rest-stage-cache-off"}
 
 

@@ -5,12 +5,12 @@ moto does not keep, is answered by botocore's Stubber in AWS's documented shape.
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
+from calls import Recorder
 from denial import deny
 from wafr.checks.registry import all_checks
 from wafr.estate import Estate
@@ -96,15 +96,9 @@ def scanned():
     with mock_aws():
         arrange(boto3.Session(region_name=REGION))
         aws = open_session(region=REGION)
-        seen, lock = set(), threading.Lock()
-
-        def record(model=None, **_):
-            with lock:
-                seen.add((model.service_model.service_name, model.name))
-
-        aws.session.events.register("before-parameter-build.*.*", record)
+        recorder = Recorder(aws.session)
         estate = collect_account(aws, [REGION], services=["cloudfront"], max_workers=1)
-    return estate, seen
+    return estate, recorder.calls
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,13 @@ import pytest
 from botocore.stub import Stubber
 
 from denial import deny
+from twins import by_name, checks_in, scan_arranged
 from wafr.checks.registry import all_checks
 from wafr.estate import Coverage, Estate
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.context import CollectContext
 from wafr.sources.aws.registry import all_collectors
-from wafr.sources.aws.session import open_session
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 SERVICES = ["ec2", "elastic-ips", "ebs-snapshots", "ssm-managed-instances", "autoscaling"]
@@ -111,21 +111,14 @@ def arrange(boto):
 def judged(estate, later=LATER):
     estate.metadata["collected_at"] = (dt.datetime.now(dt.timezone.utc) + later).strftime("%Y-%m-%dT%H:%M:%SZ")
     ours = {c.id: c for c in all_checks().values() if c.fn.__module__.rsplit(".", 1)[-1] in MODULES}
-    found = {}
-    for f in evaluate(estate, ours):
-        found[(f.check_id, f.resource["name"] or f.resource["id"])] = f
-        found[(f.check_id, f.resource["id"])] = f
+    found = by_name(evaluate(estate, ours))
+    found.update({(f.check_id, f.resource["id"]): f for f in found.values()})
     return found
 
 
 @pytest.fixture(scope="module")
 def scanned():
-    from moto import mock_aws
-
-    with mock_aws():
-        ids = arrange(boto3.Session(region_name=REGION))
-        estate = collect_account(open_session(region=REGION), [REGION], services=SERVICES)
-    return estate, ids
+    return scan_arranged(arrange, SERVICES, REGION)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +153,7 @@ def test_fires_on_the_bad_resource_and_not_on_its_clean_twin(findings, check_id,
 def test_every_new_check_has_a_case():
     # EBS encryption moved here from network.py; test_network_checks.py has it.
     earlier = {"ebs-volume-not-encrypted", "ebs-encryption-by-default-off"}
-    ours = {c.id for c in all_checks().values() if c.fn.__module__.rsplit(".", 1)[-1] in MODULES} - earlier
+    ours = checks_in(*MODULES) - earlier
     # Judged account-wide or with Systems Manager's answer: tested below.
     assert ours == {c[0] for c in CASES} | {"ec2-graviton-share-low", "ec2-admin-by-ssh-without-session-manager"}
 

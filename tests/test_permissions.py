@@ -3,12 +3,12 @@ declarations, so a call a collector did not declare fails here (and is refused b
 
 import inspect
 import json
-import threading
 
 import boto3
 import pytest
 from typer.testing import CliRunner
 
+from calls import Recorder
 from wafr.cli import app
 from wafr.metrics.collect import OPERATIONS as METRIC_OPERATIONS
 from wafr.sources.aws import guard, organization
@@ -28,24 +28,6 @@ def demo_estate_in_moto(aws, boto):
 
     provision(boto, "us-east-1")
     return aws
-
-
-class Recorder:
-    """Every (service, operation) called through a session, as the guard sees it (botocore's names)."""
-
-    def __init__(self, session) -> None:
-        self.calls: set[tuple[str, str]] = set()
-        self._lock = threading.Lock()
-        session.events.register("before-parameter-build.*.*", self._record, unique_id=f"record-{id(self)}")
-
-    def _record(self, model=None, **_):
-        with self._lock:
-            self.calls.add((model.service_model.service_name, model.name))
-
-    def during(self, work) -> set[tuple[str, str]]:
-        self.calls.clear()
-        work()
-        return set(self.calls)
 
 
 def undeclared(aws, recorder: Recorder, name: str) -> set[str]:

@@ -4,11 +4,11 @@ configurations) and its checks, each FAILing on a bad zone and PASSing on its cl
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 import pytest
 
+from calls import Recorder
 from denial import deny
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
@@ -67,15 +67,9 @@ def scanned():
     with mock_aws():
         arrange(boto3.Session(region_name=REGION))
         aws = open_session(region=REGION)
-        seen, lock = set(), threading.Lock()
-
-        def record_call(model=None, **_):
-            with lock:
-                seen.add((model.service_model.service_name, model.name))
-
-        aws.session.events.register("before-parameter-build.*.*", record_call)
+        recorder = Recorder(aws.session)
         estate = collect_account(aws, [REGION], services=["route53"], max_workers=1)
-    return estate, seen
+    return estate, recorder.calls
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ machine's literal values never reach the estate."""
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 import pytest
 
+from calls import each_collector_alone
 from denial import deny
 from wafr.sources.aws.collect import collect_account
 from wafr.sources.aws.declarative import Detail, Kind, List, declare
@@ -70,20 +70,7 @@ def scanned():
 
     with mock_aws():
         arrange(boto3.Session(region_name=REGION))
-        aws = open_session(region=REGION)
-        seen, lock = set(), threading.Lock()
-
-        def record(model=None, **_):
-            with lock:
-                seen.add((model.service_model.service_name, model.name))
-
-        aws.session.events.register("before-parameter-build.*.*", record)
-        estates, calls = {}, {}
-        for name in SERVICES:
-            seen.clear()
-            estates[name] = collect_account(aws, [REGION], services=[name], max_workers=1)
-            calls[name] = set(seen)
-    return estates, calls
+        return each_collector_alone(open_session(region=REGION), SERVICES, REGION)
 
 
 def one(estate, resource_type, resource_id):

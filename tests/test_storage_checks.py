@@ -10,8 +10,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from calls import Recorder
 from denial import deny
-from wafr.checks.registry import all_checks
+from twins import checks_in, findings_of_arranged
 from wafr.checks.s3_buckets import s3_bucket_no_lifecycle
 from wafr.estate import Estate
 from wafr.findings import evaluate
@@ -149,12 +150,7 @@ def arrange(boto):
 
 @pytest.fixture(scope="module")
 def findings():
-    from moto import mock_aws
-
-    with mock_aws():
-        arrange(boto3.Session(region_name=REGION))
-        estate = collect_account(open_session(region=REGION), [REGION], services=SERVICES)
-    return {(f.check_id, f.resource["name"] or f.resource["id"]): f for f in evaluate(estate)}
+    return findings_of_arranged(arrange, SERVICES, REGION)
 
 
 CASES = [  # check, bad resource, its clean twin (by name)
@@ -186,11 +182,10 @@ def test_fires_on_the_bad_resource_and_not_on_its_clean_twin(findings, check_id,
 
 
 def test_every_new_check_has_a_case():
-    modules = {"s3_buckets", "dynamodb_tables", "efs", "kms_keys"}
     # Encryption, PITR, Block Public Access and key rotation moved here from data_stores.py; test_data_checks.py has them.
     earlier = {"dynamodb-pitr-disabled", "dynamodb-table-encryption", "kms-key-rotation-disabled",
                "s3-bucket-default-encryption", "s3-public-access-block-off"}
-    ours = {c.id for c in all_checks().values() if c.fn.__module__.rsplit(".", 1)[-1] in modules} - earlier
+    ours = checks_in("s3_buckets", "dynamodb_tables", "efs", "kms_keys") - earlier
     assert ours == {c[0] for c in CASES}
 
 
@@ -308,10 +303,13 @@ def test_intelligent_tiering_counts_as_a_lifecycle():
 
 def test_efs_reads_each_file_systems_settings_with_exactly_the_declared_calls(aws, boto):
     arrange_file_systems(boto)
-    called = set()
-    aws.session.events.register("before-parameter-build.*.*",
-                                lambda model=None, **_: called.add((model.service_model.service_name, model.name)))
-    estate = collect_account(aws, [REGION], services=["efs"])
+    estate = None
+
+    def read():
+        nonlocal estate
+        estate = collect_account(aws, [REGION], services=["efs"])
+
+    called = Recorder(aws.session).during(read)
     assert called == set(all_collectors()["efs"].operations)
     shared = next(fs for fs in estate.of_type("AWS::EFS::FileSystem") if fs.name == "shared")
     assert shared.tags["Environment"] == "prod" and shared.arn.startswith("arn:aws:elasticfilesystem:")

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from calls import Recorder
 from denial import deny
 from wafr.checks.registry import all_checks
 from wafr.estate import Estate
@@ -66,21 +67,15 @@ def scanned():
     with mock_aws():
         arrange(boto3.Session(region_name=REGION))
         aws = open_session(region="eu-west-1")
-        seen, lock = set(), threading.Lock()
-
-        def record(model=None, **_):
-            with lock:
-                seen.add((model.service_model.service_name, model.name))
+        recorder, lock, hosts = Recorder(aws.session), threading.Lock(), {}
 
         def endpoint(request=None, operation_name=None, **_):
             with lock:
                 hosts.setdefault(request.url.split("/")[2], set()).add(operation_name)
 
-        hosts = {}
-        aws.session.events.register("before-parameter-build.*.*", record)
         aws.session.events.register("request-created.wafv2.*", endpoint)
         estate = collect_account(aws, ["eu-west-1"], services=["wafv2-cloudfront", "wafv2"], max_workers=1)
-    return estate, seen, hosts
+    return estate, recorder.calls, hosts
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,9 @@ GLOBAL = "global"
 # "not-enabled": the account has not turned the service on, or its support plan lacks the API (Compute Optimizer
 # not opted in, Trusted Advisor on a Basic plan): a fact about the account, not a failed read.
 COVERAGE_STATUSES = ("assessed", "denied", "failed", "unsupported", "skipped", "not-enabled")
+# Reads that should have happened and did not: what leaves a check unjudged (wafr.gaps) and what --strict counts.
+# Unsupported, skipped and not-enabled say there is nothing there to read.
+UNREAD_STATUSES = frozenset({"denied", "failed"})
 
 
 @dataclass

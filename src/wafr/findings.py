@@ -9,16 +9,16 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from wafr import __version__
-from wafr.checks.registry import FAIL, NOT_ASSESSED, PASS, Check, Result, all_checks, not_assessed
+from wafr.checks.registry import Check, Result, all_checks, not_assessed
 from wafr.environment import classify_estate
 from wafr.estate import Estate, Resource
 from wafr.gaps import CoverageGaps, Gap, costs
 from wafr.phrases import first_few
 from wafr.resource_types import ACCOUNT
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISK_ORDER, SUPPRESSED
 
 SCHEMA = "wafr.findings/1"
-RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
-STATUS_ORDER = {FAIL: 0, NOT_ASSESSED: 1, "SUPPRESSED": 2, "PASS": 3}
+STATUS_ORDER = {FAIL: 0, NOT_ASSESSED: 1, SUPPRESSED: 2, PASS: 3}
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,7 @@ def evaluate(estate: Estate, checks: dict[str, Check] | None = None) -> list[Fin
                 for f in _within_coverage(check, _run_check(check, estate), coverage)]
     # One finding per check x resource even if a check yields a resource twice.
     unique = {f.id: f for f in findings}
-    return sorted(unique.values(), key=lambda f: (STATUS_ORDER.get(f.status, 9), RISK_ORDER.get(f.risk, 9),
-                                                  f.pillar, f.check_id, f.resource["account"],
-                                                  f.resource["region"], f.resource["id"]))
+    return worst_first(list(unique.values()))
 
 
 def worst_first(findings: list[Finding]) -> list[Finding]:

@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from wafr.estate import GLOBAL, Coverage, Estate
+from wafr.estate import GLOBAL, UNREAD_STATUSES, Coverage, Estate
 
 # The reads that should have happened and did not: the same statuses --strict counts as a partial scan.
-GAP_STATUSES = frozenset({"denied", "failed"})
 _VERBS = {"denied": "was denied", "failed": "failed"}
 
 
@@ -67,14 +66,14 @@ class CoverageGaps:
         if not entries:
             return [Gap(account, GLOBAL, service, f"{service} was not collected in this account")]
         if any(e.region == GLOBAL for e in entries):  # a global service: its one read covers the account
-            return [Gap(account, GLOBAL, service, _reason(e)) for e in entries if e.status in GAP_STATUSES]
+            return [Gap(account, GLOBAL, service, _reason(e)) for e in entries if e.status in UNREAD_STATUSES]
         by_region = {e.region: e for e in entries}
         gaps = []
         for region in dict.fromkeys([*self.regions, *by_region]):
             entry = by_region.get(region)
             if entry is None:
                 gaps.append(Gap(account, region, service, f"{service} was not collected in {region}"))
-            elif entry.status in GAP_STATUSES:
+            elif entry.status in UNREAD_STATUSES:
                 gaps.append(Gap(account, region, service, _reason(entry)))
         return gaps
 

@@ -7,9 +7,9 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wafr.checks.registry import FAIL, RISKS
 from wafr.errors import WafrError
-from wafr.findings import RISK_ORDER, Finding
+from wafr.findings import Finding
+from wafr.vocabulary import FAIL, RISK_ORDER, RISKS
 
 if TYPE_CHECKING:
     from wafr.acceptances import AcceptancesFile

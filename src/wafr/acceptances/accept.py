@@ -6,9 +6,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -17,6 +15,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
+from wafr.files import write_text_atomic
 from wafr.acceptances.apply import matches
 from wafr.acceptances.file import DEFAULT_FILE, SCHEMA, Acceptance, load_document, parse, yaml
 from wafr.checks.registry import FAIL, SUPPRESSED
@@ -74,21 +73,6 @@ def _entry(acceptance: Acceptance, finding: Finding) -> CommentedMap:
     return entry
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file and rename over it, so an interrupted write never leaves half a file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def add_acceptance(path: Path, finding: Finding, *, until: dt.date, reason: str, owner: str,
                    ticket: str | None = None, today: dt.date | None = None) -> Acceptance:
     """Append an acceptance of ``finding`` to the file at ``path`` (created if missing); returns the entry."""
@@ -119,7 +103,7 @@ def add_acceptance(path: Path, finding: Finding, *, until: dt.date, reason: str,
     text = io.StringIO()
     yaml().dump(document, text)
     parse(path, yaml().load(text.getvalue()))  # never write a file wafr would refuse to read
-    write_atomic(path, text.getvalue())
+    write_text_atomic(path, text.getvalue())
     return acceptance
 
 

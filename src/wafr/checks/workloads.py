@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator
 
+from wafr.checks.identity import as_of
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.data import load as load_data
 from wafr.estate import Estate, Resource
@@ -197,15 +198,6 @@ def lambda_runtime_deprecation() -> dict[str, str]:
 DEPRECATION_WARNING_DAYS = 180
 
 
-def review_date(estate: Estate) -> dt.date:
-    """The day the estate was read (a saved snapshot is judged as of its collection, not as of today)."""
-    collected = str(estate.metadata.get("collected_at", ""))[:10]
-    try:
-        return dt.date.fromisoformat(collected)
-    except ValueError:
-        return dt.datetime.now(dt.timezone.utc).date()
-
-
 @check(
     "lambda-deprecated-runtime",
     title="Lambda function runs on a deprecated runtime",
@@ -219,7 +211,7 @@ def review_date(estate: Estate) -> dt.date:
     needs=("lambda",),
 )
 def lambda_deprecated_runtime(estate: Estate) -> Iterator[Result]:
-    today = review_date(estate)
+    today = as_of(estate).date()  # a saved snapshot is judged as of its collection, not as of today
     for function in estate.of_type(LAMBDA_FUNCTION):
         runtime = function.config.get("Runtime")
         if not runtime:

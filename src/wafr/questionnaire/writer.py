@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
+from wafr.files import write_text_atomic
 from wafr.framework import PILLAR_NAMES
 from wafr.questionnaire.answers import SCHEMA, Answer, AnswersError, AnswerSheet
 from wafr.questionnaire.comments import UserComments
@@ -140,20 +139,4 @@ def save(sheet: AnswerSheet, path: Path, questions: QuestionSet | None = None, *
     The comments the team wrote in the file being replaced are kept, unless ``keep_comments`` is False."""
     comments = kept_comments(path, questions) if keep_comments else None
     text = render(sheet, path.name, questions, comments)
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, text)

@@ -11,10 +11,10 @@ from rich.text import Text
 
 from wafr.control_chars import visible
 from wafr.estate import Estate
-from wafr.findings import RISK_ORDER, Finding
+from wafr.findings import Finding
 from wafr.framework import PILLAR_NAMES
 from wafr.terminal import safe
-from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, REVIEW_PILLARS, RISKS
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, REVIEW_PILLARS, RISK_ORDER, RISKS
 
 RISK_STYLE = {"HIGH": "bold red", "MEDIUM": "yellow", "LOW": "cyan"}
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from wafr.checks.registry import NOT_ASSESSED, all_checks
 from wafr.findings import Finding
-from wafr.gaps import GAP_STATUSES
+from wafr.estate import UNREAD_STATUSES
 from wafr.review.model import (
     RISK_ORDER,
     Coverage,
@@ -63,7 +63,7 @@ def build_coverage(entries: list[CoverageEntry], pillars: list[PillarReview],
 
 def _with_cost(entry: CoverageEntry, findings: list[Finding]) -> CoverageEntry:
     """The gap with the checks it cost: those that need the service and were not assessed in its account."""
-    if entry.status not in GAP_STATUSES:
+    if entry.status not in UNREAD_STATUSES:
         return entry
     unassessed = {f.check_id for f in findings if f.status == NOT_ASSESSED and f.resource["account"] == entry.account}
     cost = sorted(c.id for c in all_checks().values() if entry.service in c.needs and c.id in unassessed)

@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from wafr import __version__
 from wafr.errors import WafrError
-from wafr.estate import GLOBAL, Coverage, Estate, Resource
+from wafr.estate import GLOBAL, UNREAD_STATUSES, Coverage, Estate, Resource
 from wafr.phrases import first_few
 from wafr.sources import snapshot
 from wafr.sources.aws.account_id import is_account_id, shown
@@ -323,13 +323,10 @@ def merge(parts: list[Estate], regions: list[str], base: AwsSession, *, members:
     return Estate(resources=resources, coverage=coverage, metadata=estate.metadata)
 
 
-# Coverage that leaves part of the estate unread: what --strict turns into a non-zero exit.
-PARTIAL_STATUSES = frozenset({"denied", "failed"})
-
-
 def partial_coverage(estate: Estate) -> list[Coverage]:
-    """The account x region x service reads that were denied or failed (empty when coverage is complete)."""
-    return [c for c in estate.coverage if c.status in PARTIAL_STATUSES]
+    """The account x region x service reads that were denied or failed (empty when coverage is complete): what
+    --strict turns into a non-zero exit."""
+    return [c for c in estate.coverage if c.status in UNREAD_STATUSES]
 
 
 def is_partial(estate: Estate) -> bool:
