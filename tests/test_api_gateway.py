@@ -10,6 +10,7 @@ import pytest
 
 from denial import deny
 from twins import by_name, checks_in, scan_arranged
+from wafr.environment import classify_estate
 from wafr.findings import evaluate
 from wafr.sources.aws.collect import collect_account
 
@@ -160,7 +161,8 @@ def test_a_public_method_is_high_risk_in_production(scanned):
 def test_stages_read_their_api_and_environment_and_keep_no_literal(scanned):
     estate, _ = scanned
     stage = next(r for r in estate.of_type("AWS::ApiGateway::Stage") if r.name == "shop/prod")
-    assert stage.environment == "prod" and stage.config["apiName"] == "shop"
+    classify_estate(estate)
+    assert estate.environment_of(stage) == "prod" and stage.config["apiName"] == "shop"
     assert stage.config["webAclArn"].startswith("arn:aws:wafv2:")
     dumped = json.dumps([r.config for r in estate.resources], default=str)
     assert LITERAL not in dumped  # stage variables and request templates keep no value

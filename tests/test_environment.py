@@ -18,28 +18,32 @@ def make(type_, id_, name="", tags=None, links=None):
 ])
 def test_environment_tags(key, value, expected):
     r = make("AWS::EC2::VPC", "vpc-1", tags={key: value})
-    classify_estate(Estate([r]))
-    assert r.environment == expected
+    estate = Estate([r])
+    classify_estate(estate)
+    assert estate.environment_of(r) == expected
 
 
 def test_construct_path_stack_beats_the_misleading_name():
     # The sample's production subnets are named after staging; the CDK stack says prod.
     subnet = make("AWS::EC2::Subnet", "subnet-1", name="prodVpcStack/staging-VPC/PublicSubnet2")
-    classify_estate(Estate([subnet]))
-    assert subnet.environment == "prod"
-    assert "prodVpcStack" in subnet.environment_basis
+    estate = Estate([subnet])
+    classify_estate(estate)
+    assert estate.environment_of(subnet) == "prod"
+    assert "prodVpcStack" in estate.environment_basis_of(subnet)
 
 
 def test_stack_name_tag():
     r = make("AWS::RDS::DBInstance", "db-1", tags={"aws:cloudformation:stack-name": "devDataStack"})
-    classify_estate(Estate([r]))
-    assert r.environment == "dev"
+    estate = Estate([r])
+    classify_estate(estate)
+    assert estate.environment_of(r) == "dev"
 
 
 def test_tag_beats_name():
     r = make("AWS::EC2::Instance", "i-1", name="prod-migration-runner", tags={"Environment": "dev"})
-    classify_estate(Estate([r]))
-    assert r.environment == "dev"
+    estate = Estate([r])
+    classify_estate(estate)
+    assert estate.environment_of(r) == "dev"
 
 
 def test_inherits_from_vpc_and_cluster_when_it_has_no_signal_of_its_own():
@@ -48,20 +52,23 @@ def test_inherits_from_vpc_and_cluster_when_it_has_no_signal_of_its_own():
     instance = make("AWS::EC2::Instance", "i-1", links={"subnets": ["subnet-1"]})
     cluster = make("AWS::ECS::Cluster", "arn:cluster/c", name="dev-cluster")
     service = make("AWS::ECS::Service", "arn:service/s", name="api", links={"cluster": ["arn:cluster/c"]})
-    classify_estate(Estate([vpc, subnet, instance, cluster, service]))
-    assert (subnet.environment, instance.environment, service.environment) == ("prod", "prod", "dev")
-    assert service.environment_basis == "inherited from dev-cluster"
+    estate = Estate([vpc, subnet, instance, cluster, service])
+    classify_estate(estate)
+    assert [estate.environment_of(r) for r in (subnet, instance, service)] == ["prod", "prod", "dev"]
+    assert estate.environment_basis_of(service) == "inherited from dev-cluster"
 
 
 def test_unknown_when_nothing_says():
     r = make("AWS::S3::Bucket", "assets-1234")
-    classify_estate(Estate([r]))
-    assert r.environment == "unknown"
+    estate = Estate([r])
+    classify_estate(estate)
+    assert estate.environment_of(r) == "unknown"
 
 
 @pytest.mark.parametrize("name,expected", [
     ("backend-service", None), ("paymaster-service", None), ("latest-build", None), ("delivery", None),
     ("prodVpcStack", "prod"), ("dev-backend-service", "dev"), ("prod-vs-dev", None), ("my_stg_db", "staging"),
+    ("non-prod-vpc", None), ("NonProdAccount", None), ("nonprod-dev", "dev"),
 ])
 def test_name_tokens(name, expected):
     assert environment_of_name(name) == expected

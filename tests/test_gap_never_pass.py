@@ -241,3 +241,13 @@ def test_the_review_shows_which_checks_a_denied_service_cost(scan):
     page, text = html.render(review), markdown.render(review)
     assert "<th>Checks not assessed</th>" in page and "<code>security-group-shared-by-components</code>" in page
     assert "| Checks not assessed |" in text and "`security-group-shared-by-components`" in text
+
+
+@pytest.mark.parametrize("read", [[], ["vpc"]], ids=["nothing-read", "only-vpc-read"])
+def test_an_account_where_nothing_was_read_draws_no_verdict(read):
+    """An absence ("no experiment", "no dashboard") is evidence only where the read that would show it happened: with
+    nothing (or only the VPCs) read, no check may fail or pass the account."""
+    estate = Estate(coverage=[Coverage("123456789012", "us-east-1", service, "assessed") for service in read],
+                    metadata={"accounts": ["123456789012"], "regions": ["us-east-1"]})
+    judged = [(f.check_id, f.status) for f in evaluate(estate) if f.status in (FAIL, PASS)]
+    assert judged == []

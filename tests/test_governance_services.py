@@ -218,7 +218,7 @@ def test_detective_graph_or_membership_passes_and_neither_fails(aws):
     assert member.status == "PASS" and "111122223333" in member.evidence
     invited = _detective(aws, [], [{"AccountId": aws.account, "GraphArn": graph, "AdministratorId": "111122223333",
                                     "Status": "INVITED"}])
-    assert invited.status == "FAIL" and invited.best_practices == ["SEC04-BP03"]
+    assert invited.status == "FAIL" and invited.best_practices == ["SEC04-BP03", "SEC10-BP06"]
 
 
 def test_denied_reads_are_not_assessed(aws):

@@ -44,10 +44,10 @@ UNDECLARED_READS = [
     ("ssm", "get_parameter_history", {"Name": "/prod/db/password", "WithDecryption": True}),
     ("lambda", "get_function", {"FunctionName": "orders"}),
     ("lambda", "get_function_configuration", {"FunctionName": "orders"}),
-    ("ec2", "describe_launch_template_versions", {"LaunchTemplateName": "web"}),
+    # An instance's user data, unscanned (the EC2 collectors read it only through guard.SCANNED_READS).
+    ("ec2", "get_launch_template_data", {"InstanceId": "i-1234567890abcdef0"}),
     ("logs", "get_log_events", {"logGroupName": "/app", "logStreamName": "s"}),
     ("cloudformation", "get_template", {"StackName": "prod"}),
-    ("codebuild", "batch_get_projects", {"names": ["build"]}),
     ("sts", "get_session_token", {}),
     ("cognito-identity", "get_id", {"IdentityPoolId": "us-east-1:00000000-0000-0000-0000-000000000000"}),
     ("waf", "get_change_token", {}),

@@ -23,7 +23,7 @@ METRIC_CHECKS = {
     "rds-instance-over-provisioned": {"COST06-BP02"},
     "resource-under-provisioned": {"PERF02-BP04"},
     "ecs-service-load-varies-capacity-fixed": {"PERF02-BP05", "COST09-BP03"},
-    "resource-idle": {"COST06-BP02"},
+    "resource-idle": {"COST06-BP02", "SUS03-BP02"},
 }
 
 

@@ -64,6 +64,8 @@ def network(aws):
     lb_arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
     listener = elbv2.create_listener(LoadBalancerArn=lb_arn, Protocol="HTTP", Port=80, DefaultActions=[
         {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}])["Listeners"][0]["ListenerArn"]
+    # A target group, so the collector reads target health too (every call it declares is made).
+    elbv2.create_target_group(Name="prod-web", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance")
     return dict(vpc=vpc, public=public, private=private, igw=igw, public_rt=public_rt,
                 nat=nat["NatGateway"]["NatGatewayId"], other_vpc=other_vpc, peering=peering["VpcPeeringConnectionId"],
                 vgw=vgw, sg=sg, instance=instance_id, volume=volume, lb=lb_arn, listener=listener)

@@ -53,7 +53,7 @@ def test_init_prefills_the_scans_evidence_as_comments_and_suggestions(snapshot_f
     out = tmp_path / "answers.yaml"
     result = init(str(snapshot_file), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "278 best practices, 0 answered, 2 with a suggestion" in " ".join(result.output.split())
+    assert "278 best practices, 0 answered, 3 with a suggestion" in " ".join(result.output.split())
     text = out.read_text(encoding="utf-8")
     assert ("  # scan: no-budgets: FAIL - no AWS Budgets budget is defined for the account\n"
             "  COST01-BP03:\n    status: unanswered\n    suggested: not-met\n") in text

@@ -294,7 +294,8 @@ def test_the_scan_writes_its_outputs_and_collects_the_planted_resources(scanned)
         "512", "1024", "ARM64")
     pipeline = resources["AWS::CodePipeline::Pipeline"]["config"]
     build = pipeline["stages"][1]["actions"][0]
-    assert build["configuration"] == {"ProjectName": REDACTED, "EnvironmentVariables": REDACTED}
+    # The build project's name is kept (a pipeline is matched to its CodeBuild project); its variables are not.
+    assert build["configuration"] == {"ProjectName": "orders", "EnvironmentVariables": REDACTED}
     assert build["actionTypeId"]["provider"] == "CodeBuild"
     assert any(r["type"] == "AWS::Lambda::Function" for r in estate["resources"])
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import click
 import typer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from wafr import environment
 from wafr.errors import WafrError, read_user_text
 from wafr.terminal import USER_ERROR_EXIT, err, safe
 
@@ -43,6 +44,36 @@ class Metrics(_Table):
     period_seconds: Optional[int] = Field(None, gt=0)
 
 
+Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class EnvironmentWords(_Table):
+    """Words (a whole tag value, or one token of a name or OU path) that name each environment."""
+
+    prod: list[Word] = []
+    staging: list[Word] = []
+    dev: list[Word] = []
+
+    @model_validator(mode="after")
+    def _one_meaning(self) -> "EnvironmentWords":
+        seen: dict[str, str] = {}
+        for env in ("prod", "staging", "dev"):
+            for word in getattr(self, env):
+                if seen.setdefault(word.lower(), env) != env:
+                    raise ValueError(f"{word!r} is listed for both {seen[word.lower()]} and {env}")
+        return self
+
+
+class Environments(_Table):
+    """Added to data/environments.yaml: more tag keys that hold the environment, more words that name one."""
+
+    tag_keys: list[Word] = []
+    words: EnvironmentWords = EnvironmentWords()
+
+    def use(self) -> None:
+        environment.configure(self.tag_keys, {env: getattr(self.words, env) for env in environment.KNOWN})
+
+
 class Config(_Table):
     """Every key wafr.toml may hold; tables group the organization, output and metrics options."""
 
@@ -57,6 +88,7 @@ class Config(_Table):
     organization: Optional[Organization] = None
     output: Optional[Output] = None
     metrics: Optional[Metrics] = None
+    environments: Optional[Environments] = None
 
 
 # -- where a key is written: tomllib keeps no positions, so the text is searched for the key's line ----------
@@ -156,12 +188,16 @@ def use_config(ctx: click.Context, param: click.Parameter, value: Optional[Path]
     if ctx.resilient_parsing:
         return value
     path = value if value is not None else (CONFIG_FILE if CONFIG_FILE.is_file() else None)
+    environment.configure()  # a run without [environments] uses the built-in words alone
     if path is None:
         return value
     try:
-        defaults = load_defaults(path)
+        config = read_config(path)
     except WafrError as error:
         err.print(safe("error: ", "bold red") + safe(error), highlight=False)
         raise typer.Exit(USER_ERROR_EXIT) from None
+    defaults = default_map(config, path.parent)
+    if config.environments is not None:  # not a command-line option: it changes how environments are read
+        config.environments.use()
     ctx.default_map = {**defaults, **(ctx.default_map or {})}
     return path

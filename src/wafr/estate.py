@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from wafr.resource_types import ACCOUNT
+from wafr.vocabulary import PRODUCTION_LIKE, UNKNOWN
 
 GLOBAL = "global"
+_UNPLACED = (UNKNOWN, "not classified")
+T = TypeVar("T")
 
 # "not-enabled": the account has not turned the service on, or its support plan lacks the API (Compute Optimizer
 # not opted in, Trusted Advisor on a Basic plan): a fact about the account, not a failed read.
@@ -41,10 +45,8 @@ class Resource:
     config: dict[str, Any] = field(default_factory=dict)
     links: dict[str, list[str]] = field(default_factory=dict)
     origin: str = ""
-    environment: str = "unknown"  # set by wafr.environment.classify_estate
-    environment_basis: str = ""  # why: "tag Environment=prod", "inherited from vpc-123", …
 
-    @property
+    @cached_property  # every index and every finding asks for it; a resource's identity never changes
     def key(self) -> tuple[str, str, str, str]:
         return (self.account, self.region, self.type, self.id)
 
@@ -101,6 +103,8 @@ class Estate:
         self._by_arn: dict[str, Resource] = {}
         self._linked: dict[tuple[str, str], list[Resource]] = defaultdict(list)
         self._coverage: dict[tuple[str, str, str], Coverage] = {}
+        self._environments: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        self._derived: dict[str, Any] = {}
         for resource in self.resources:
             self._add_to_index(resource)
         for entry in self.coverage:
@@ -118,6 +122,7 @@ class Estate:
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
         self._add_to_index(resource)
+        self._derived.clear()
 
     def record(self, entry: Coverage) -> None:
         key = (entry.account, entry.region, entry.service)
@@ -125,6 +130,14 @@ class Estate:
             self.coverage.remove(self._coverage[key])
         self.coverage.append(entry)
         self._coverage[key] = entry
+        self._derived.clear()
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """An index built from the estate once and shared by every check that asks for it (coverage gaps, alarms
+        by metric, keys by ARN): rebuilt after a resource or a coverage entry is added."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
     # -- queries -------------------------------------------------------------------------------
     def of_type(self, *types: str) -> list[Resource]:
@@ -159,6 +172,23 @@ class Estate:
         if declared:
             return list(declared)
         return sorted({c.region for c in self.coverage if c.region != GLOBAL})
+
+    # -- environments ------------------------------------------------------------------------
+    def place(self, environments: Mapping[tuple[str, str, str, str], tuple[str, str]]) -> None:
+        """Record each resource's environment and why (wafr.environment derives them), by resource key."""
+        self._environments = dict(environments)
+
+    def environment_of(self, resource: Resource) -> str:
+        """prod, staging, dev or unknown: what wafr.environment found for this resource."""
+        return self._environments.get(resource.key, _UNPLACED)[0]
+
+    def environment_basis_of(self, resource: Resource) -> str:
+        """Why it is in that environment: "tag Environment=prod", "account prod-payments", "inherited from vpc-1"."""
+        return self._environments.get(resource.key, _UNPLACED)[1]
+
+    def in_production(self, resource: Resource) -> bool:
+        """Production, or not shown otherwise: an unproven environment is judged as production."""
+        return self.environment_of(resource) in PRODUCTION_LIKE
 
     def coverage_of(self, account: str, region: str, service: str) -> Coverage | None:
         return self._coverage.get((account, region, service))

@@ -53,6 +53,11 @@ class CoverageGaps:
         self.accounts = [a for a in estate.accounts if a in self.recorded]
         self._cache: dict[str, list[Gap]] = {}
 
+    @classmethod
+    def of_estate(cls, estate: Estate) -> "CoverageGaps":
+        """The estate's one index: the runner and every check that asks "was this read here?" share it."""
+        return estate.derived("coverage-gaps", lambda: cls(estate))
+
     def of(self, services: Iterable[str]) -> list[Gap]:
         return [gap for service in services for gap in self._of_service(service)]
 

@@ -18,8 +18,9 @@ RISK_ORDER = {"HIGH": 0, "MEDIUM": 1, "LOW": 2, NOT_ASSESSED: 3, "NONE": 4}
 RISK_LABELS = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", NOT_ASSESSED: "Not assessed", "NONE": "None"}
 
 # A resource's environment; risk depends on it.
-ENVIRONMENTS = ("prod", "staging", "dev", "unknown")
-PRODUCTION_LIKE = ("prod", "unknown")  # an unknown environment is treated as production until shown otherwise
+PROD, STAGING, DEV, UNKNOWN = "prod", "staging", "dev", "unknown"
+ENVIRONMENTS = (PROD, STAGING, DEV, UNKNOWN)
+PRODUCTION_LIKE = (PROD, UNKNOWN)  # an unknown environment is treated as production until shown otherwise
 
 # A best practice's status, as the WA Tool would read it.
 MET, NOT_MET, PARTLY, BP_NOT_ASSESSED = "met", "not met", "partly", "not assessed"
@@ -52,7 +53,23 @@ PILLAR_NAMES = {
 }
 REVIEW_PILLARS = ("security", "reliability", "operational-excellence", "performance-efficiency", "cost-optimization")
 
+# AWS's own advisors, read as evidence: their coverage service key, and how the review names them (in this order).
+ADVISOR_SOURCES = {
+    "compute-optimizer": "AWS Compute Optimizer",
+    "trusted-advisor": "AWS Trusted Advisor",
+    "health": "AWS Health",
+    "securityhub-findings": "AWS Security Hub",
+    "cost-explorer": "AWS Cost Explorer",
+    "cost-optimization-hub": "AWS Cost Optimization Hub",
+}
+# The estate metadata and review scope key naming the advisors whose answers were sample responses (the demo's).
+SAMPLE_SOURCES = "sample_sources"
+
 
 def worst(risks: Iterable[str]) -> str:
     """The highest of some risks (HIGH before MEDIUM before LOW)."""
-    return min(risks, key=lambda r: RISK_ORDER.get(r, 9))
+    seen = set(risks)  # the review asks this of every resource's findings: a set lookup per known risk, not a sort
+    for risk in RISK_ORDER:
+        if risk in seen:
+            return risk
+    return min(seen)  # none the vocabulary knows (ValueError when there are none, as min() gives)

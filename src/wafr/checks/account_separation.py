@@ -24,12 +24,12 @@ ENV_ORDER = ENVIRONMENTS[:-1]  # the known ones, without "unknown"
 EXAMPLES = 4
 
 
-def _by_environment(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
+def _by_environment(estate: Estate, resources: Iterable[Resource]) -> dict[str, list[Resource]]:
     """Workloads grouped by environment (unknown left out), one entry per component."""
     grouped: dict[str, dict[tuple[str, str], Resource]] = defaultdict(dict)
     for resource in resources:
-        if resource.environment in ENV_ORDER:
-            grouped[resource.environment].setdefault(component_key(resource), resource)
+        if estate.environment_of(resource) in ENV_ORDER:
+            grouped[estate.environment_of(resource)].setdefault(component_key(resource), resource)
     return {env: list(grouped[env].values()) for env in ENV_ORDER if grouped.get(env)}
 
 
@@ -37,10 +37,10 @@ def _risk(environments: Iterable[str]) -> str:
     return "HIGH" if "prod" in environments else "MEDIUM"
 
 
-def _summary(grouped: dict[str, list[Resource]], with_basis: bool = False) -> str:
+def _summary(estate: Estate, grouped: dict[str, list[Resource]], with_basis: bool = False) -> str:
     parts = []
     for env, members in grouped.items():
-        labels = [f"{kind_name(r.type)} {r.label}" + (f" ({r.environment_basis})" if with_basis else "")
+        labels = [f"{kind_name(r.type)} {r.label}" + (f" ({estate.environment_basis_of(r)})" if with_basis else "")
                   for r in members]
         parts.append(f"{env}: {len(members)} ({first_few(labels, EXAMPLES)})")
     return "; ".join(parts)
@@ -58,6 +58,7 @@ def _summary(grouped: dict[str, list[Resource]], with_basis: bool = False) -> st
                 "bounded per environment.",
     resource_types=[ACCOUNT],
     needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
+    bullet="Move development and staging out of the production account {resources}",
 )
 def environments_share_account(estate: Estate) -> Iterator[Result]:
     by_account: dict[str, list[Resource]] = defaultdict(list)
@@ -65,9 +66,9 @@ def environments_share_account(estate: Estate) -> Iterator[Result]:
         by_account[resource.account].append(resource)
     for account, workloads in sorted(by_account.items()):
         target = estate.account_resource(account)
-        grouped = _by_environment(workloads)
+        grouped = _by_environment(estate, workloads)
         if len(grouped) > 1:
-            yield fail(target, f"The account holds {' and '.join(grouped)} workloads - {_summary(grouped)}.",
+            yield fail(target, f"The account holds {' and '.join(grouped)} workloads - {_summary(estate, grouped)}.",
                        risk=_risk(grouped))
         elif grouped:
             (env, members), = grouped.items()
@@ -88,29 +89,31 @@ def environments_share_account(estate: Estate) -> Iterator[Result]:
                 "account), so a development host cannot reach production over the VPC's private network.",
     resource_types=[EC2_VPC, EC2_SUBNET],
     needs=("vpc", "ec2", "rds", "elasticache", "dynamodb", "ecs", "lambda", "elbv2"),
+    bullet=("Isolate development from production: {resources} hosts both",
+            "Isolate development from production: {resources} host both"),
 )
 def environments_share_network(estate: Estate) -> Iterator[Result]:
     for vpc in estate.of_type(EC2_VPC):
         members = list(estate.linked_to("vpc", vpc.id))
         for subnet in estate.linked_to("vpc", vpc.id, EC2_SUBNET):
             members += estate.linked_to("subnets", subnet.id)
-        yield from _judge_network(vpc, members)
+        yield from _judge_network(estate, vpc, members)
     for subnet in estate.of_type(EC2_SUBNET):
-        yield from _judge_network(subnet, estate.linked_to("subnets", subnet.id))
+        yield from _judge_network(estate, subnet, estate.linked_to("subnets", subnet.id))
 
 
-def _judge_network(container: Resource, members: list[Resource]) -> Iterator[Result]:
+def _judge_network(estate: Estate, container: Resource, members: list[Resource]) -> Iterator[Result]:
     # Only a resource's own signal is evidence: one that inherited its environment from this VPC or
     # subnet agrees with it by construction.
     workloads = {(r.type, r.id): r for r in members
-                 if r.type in WORKLOAD_TYPES and r.account == container.account and _own_environment(r)}
+                 if r.type in WORKLOAD_TYPES and r.account == container.account and _own_environment(estate, r)}
     if not workloads:
         return
-    signals = list(workloads.values()) + ([container] if _own_environment(container) else [])
-    grouped = _by_environment(signals)
+    signals = list(workloads.values()) + ([container] if _own_environment(estate, container) else [])
+    grouped = _by_environment(estate, signals)
     where = "VPC" if container.type == EC2_VPC else "subnet"
     if len(grouped) > 1:
-        yield fail(container, f"The {where} holds {' and '.join(grouped)} workloads - {_summary(grouped, True)}.",
+        yield fail(container, f"The {where} holds {' and '.join(grouped)} workloads - {_summary(estate, grouped, True)}.",
                    risk=_risk(grouped))
     elif grouped:
         (env, items), = grouped.items()
@@ -118,5 +121,5 @@ def _judge_network(container: Resource, members: list[Resource]) -> Iterator[Res
                                 f"({len(items)}).")
 
 
-def _own_environment(resource: Resource) -> bool:
-    return resource.environment in ENV_ORDER and not resource.environment_basis.startswith("inherited")
+def _own_environment(estate: Estate, resource: Resource) -> bool:
+    return estate.environment_of(resource) in ENV_ORDER and not estate.environment_basis_of(resource).startswith("inherited")

@@ -12,7 +12,6 @@ from wafr.estate import Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import (APIGWV2_API, APIGWV2_DOMAIN_NAME, APIGWV2_STAGE, APIGW_DOMAIN_NAME, APIGW_REST_API,
                                  APIGW_STAGE)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 ALL_METHODS = "*/*"  # a REST stage's method settings for every method, as AWS keys them
 # TLS policies that still accept TLS 1.0 or 1.1 (every other policy AWS offers requires TLS 1.2 or newer).
@@ -127,7 +126,7 @@ def throttling(stage: Resource, limits: Mapping[str, Any], rate: str, burst: str
     pillar="reliability",
     focus_area="Load protection",
     risk=by_environment(prod="MEDIUM"),
-    best_practices=["REL05-BP02", "SUS02-BP06"],
+    best_practices=["REL05-BP02", "SUS02-BP06", "COST09-BP02"],
     remediation="Set a default rate and burst limit for the stage's methods sized to what the backend can serve, "
                 "and per-client limits with usage plans where callers are known.",
     resource_types=[APIGW_STAGE],
@@ -144,7 +143,7 @@ def apigateway_rest_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
     pillar="reliability",
     focus_area="Load protection",
     risk=by_environment(prod="MEDIUM"),
-    best_practices=["REL05-BP02", "SUS02-BP06"],
+    best_practices=["REL05-BP02", "SUS02-BP06", "COST09-BP02"],
     remediation="Set the stage's default route throttling (ThrottlingRateLimit and ThrottlingBurstLimit) to what the "
                 "integrations behind it can serve.",
     resource_types=[APIGWV2_STAGE],
@@ -170,7 +169,7 @@ def http_api_stage_throttling_unset(estate: Estate) -> Iterator[Result]:
 )
 def apigateway_rest_stage_cache_off(estate: Estate) -> Iterator[Result]:
     for stage in estate.of_type(APIGW_STAGE):
-        if stage.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(stage):
             continue  # a cache is a production choice; in dev it is spend
         if stage.config.get("cacheClusterEnabled"):
             yield passed(stage, f"A {stage.config.get('cacheClusterSize', '?')} GB cache serves repeated reads.")

@@ -7,14 +7,9 @@ from typing import Any, Iterator, Mapping
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
 from wafr.resource_types import AUTOSCALING_GROUP
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # The tag EKS puts on a managed node group's Auto Scaling group, and a self-managed one carries for the autoscaler.
 CLUSTER_AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/"
-
-
-def in_production(group: Resource) -> bool:
-    return group.environment in PRODUCTION_LIKE  # an unproven environment is treated as production
 
 
 def on_demand_share(group: Resource) -> int:
@@ -169,10 +164,10 @@ def asg_spot_without_capacity_rebalance(estate: Estate) -> Iterator[Result]:
 )
 def asg_non_production_without_spot(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(AUTOSCALING_GROUP):
-        if in_production(group):
+        if estate.in_production(group):
             continue  # whether production tolerates interruption is the team's call
         share = on_demand_share(group)
         if share >= 100:
-            yield fail(group, f"The {group.environment} group runs On-Demand only.")
+            yield fail(group, f"The {estate.environment_of(group)} group runs On-Demand only.")
         else:
             yield passed(group, f"{100 - share}% of its capacity above the base is Spot.")

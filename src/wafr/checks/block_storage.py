@@ -168,6 +168,8 @@ VOLUME_RISK = by_environment(prod="HIGH")
                 "it in; turn on EBS encryption by default so new volumes are encrypted.",
     resource_types=[EC2_VOLUME],
     needs=("ec2",),
+    bullet=("Encrypt the EBS volume {resources}",
+            "Encrypt the EBS volumes {resources}"),
 )
 def ebs_volume_not_encrypted(estate: Estate) -> Iterator[Result]:
     for volume in estate.of_type(EC2_VOLUME):
@@ -177,9 +179,9 @@ def ebs_volume_not_encrypted(estate: Estate) -> Iterator[Result]:
         instances = [i for i in (estate.get(x, EC2_INSTANCE, volume.account) for x in volume.link("instances")) if i]
         attached = f", attached to {', '.join(named(i) for i in instances)}" if instances else ""
         # A volume carries no environment of its own; its instance's decides how much the risk weighs.
-        env = volume.environment
+        env = estate.environment_of(volume)
         if env == "unknown" and instances:
-            env = instances[0].environment
+            env = estate.environment_of(instances[0])
         size = f"{volume.config.get('Size', '?')} GiB {volume.config.get('VolumeType', '')}".strip()
         yield fail(volume, f"Encrypted is false ({size}{attached}).", risk=VOLUME_RISK[env])
 
@@ -195,6 +197,7 @@ def ebs_volume_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "enable-ebs-encryption-by-default`) so every new volume and snapshot copy is encrypted.",
     resource_types=[EC2_EBS_ENCRYPTION_BY_DEFAULT],
     needs=("ec2",),
+    bullet="Turn on EBS encryption by default ({resources})",
 )
 def ebs_encryption_by_default(estate: Estate) -> Iterator[Result]:
     for setting in estate.of_type(EC2_EBS_ENCRYPTION_BY_DEFAULT):

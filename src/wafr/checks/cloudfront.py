@@ -12,7 +12,6 @@ from wafr.checks.registry import Result, by_environment, check, fail, not_assess
 from wafr.estate import Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import CLOUDFRONT_DISTRIBUTION
-from wafr.vocabulary import PRODUCTION_LIKE
 
 NEEDS = ("cloudfront",)
 # An S3 REST endpoint (bucket.s3.amazonaws.com, bucket.s3.eu-west-1.amazonaws.com, bucket.s3-eu-west-1...,
@@ -53,6 +52,7 @@ def custom_certificate(distribution: Resource) -> str:
     remediation="Set the viewer protocol policy of every cache behavior to redirect-to-https (or https-only).",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Redirect viewers of {resources} from HTTP to HTTPS on every cache behavior",
 )
 def cloudfront_viewer_http_allowed(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -78,6 +78,7 @@ def cloudfront_viewer_http_allowed(estate: Estate) -> Iterator[Result]:
                 "security policy; CloudFront's default *.cloudfront.net certificate always accepts TLS 1.0.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Require TLS 1.2 or newer from viewers of {resources}, under a custom domain with an ACM certificate",
 )
 def cloudfront_viewer_tls_outdated(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -104,6 +105,7 @@ def cloudfront_viewer_tls_outdated(estate: Estate) -> Iterator[Result]:
                 "ACM renews it; then delete the IAM server certificate.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Move the viewer certificates of {resources} to ACM so they renew",
 )
 def cloudfront_certificate_not_from_acm(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -148,6 +150,7 @@ def _origin_gaps(distribution: Resource) -> list[str]:
                 "origin a certificate CloudFront trusts.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Reach the origins of {resources} over HTTPS only",
 )
 def cloudfront_origin_not_encrypted(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -173,6 +176,7 @@ def cloudfront_origin_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "(aws:SourceArn) in the bucket policy, and keep the bucket's public access blocked.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Read the S3 origins of {resources} through an origin access control and keep the buckets private",
 )
 def cloudfront_s3_origin_without_access_control(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -204,6 +208,7 @@ def cloudfront_s3_origin_without_access_control(estate: Estate) -> Iterator[Resu
                 "the logs as long as an investigation needs them.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Log the requests of {resources}",
 )
 def cloudfront_logging_off(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -230,10 +235,11 @@ def cloudfront_logging_off(estate: Estate) -> Iterator[Result]:
                 "endpoint) and fail over on 5xx responses, so the default behavior targets the group.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Give {resources} an origin group that fails over to a second origin",
 )
 def cloudfront_no_origin_failover(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
-        if distribution.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(distribution):
             continue  # a second origin is a production choice
         groups = {g.get("Id") for g in items(distribution.config.get("OriginGroups"))}
         default = (distribution.config.get("DefaultCacheBehavior") or {}).get("TargetOriginId")
@@ -258,6 +264,7 @@ def cloudfront_no_origin_failover(estate: Estate) -> Iterator[Result]:
                 "connection, and those that cannot fall back to HTTP/1.1.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Allow HTTP/2 and HTTP/3 on {resources}",
 )
 def cloudfront_http2_off(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -282,6 +289,7 @@ def cloudfront_http2_off(estate: Estate) -> Iterator[Result]:
                 "Gzip and Brotli encodings.",
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=NEEDS,
+    bullet="Compress the responses of {resources} at the edge",
 )
 def cloudfront_compression_off(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):

@@ -15,7 +15,6 @@ from wafr.estate import Estate, Resource, by_account
 from wafr.metrics.pricing import public_ipv4
 from wafr.phrases import first_few
 from wafr.resource_types import ACCOUNT, EC2_EIP, EC2_INSTANCE, EC2_SECURITY_GROUP, SSM_MANAGED_INSTANCE
-from wafr.vocabulary import PRODUCTION_LIKE
 
 LONG_STOPPED_DAYS = 30  # a month stopped: the volumes still bill, and the instance is likely forgotten
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
@@ -76,7 +75,7 @@ def ec2_imdsv2_not_required(estate: Estate) -> Iterator[Result]:
 )
 def ec2_detailed_monitoring_off(estate: Estate) -> Iterator[Result]:
     for instance in running(estate):
-        if instance.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(instance):
             continue  # a coarse view of dev is enough
         monitoring = (instance.config.get("Monitoring") or {}).get("State", "disabled")
         if monitoring == "enabled":

@@ -15,7 +15,8 @@ from wafr.resource_types import COMPUTE_OPTIMIZER_RECOMMENDATION
 
 SOURCE = "AWS Compute Optimizer"
 # wafr's own CloudWatch analyses that judge the same question, per Compute Optimizer's direction.
-OWN_ANALYSES = {"over": ("db-over-provisioned", "ecs-over-provisioned", "idle"), "under": ("under-provisioned",)}
+OWN_ANALYSES = {"over": ("db-over-provisioned", "ecs-over-provisioned", "ec2-over-provisioned", "idle"),
+                "under": ("under-provisioned",)}
 WORDS = {"over": "over-provisioned or idle", "under": "under-provisioned"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any, Iterator, Mapping
 
-from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
+from wafr.checks.registry import Result, by_environment, check, fail, judged, not_assessed, passed
 from wafr.estate import Estate, Resource
 from wafr.resource_types import ECR_REGISTRY_SCANNING_CONFIGURATION, ECR_REPOSITORY
 
@@ -32,6 +32,7 @@ def registry_scan(repository: Resource, scanning: Mapping[str, Any] | None) -> s
                 "rule that covers it, or at least basic scan on push; act on the findings on a deadline.",
     resource_types=[ECR_REPOSITORY],
     needs=("ecr",),
+    bullet="Scan the images of {resources} for vulnerabilities",
 )
 def ecr_scan_on_push_off(estate: Estate) -> Iterator[Result]:
     registries = {(r.account, r.region): r.config for r in estate.of_type(ECR_REGISTRY_SCANNING_CONFIGURATION)}
@@ -49,23 +50,19 @@ def ecr_scan_on_push_off(estate: Estate) -> Iterator[Result]:
 @check(
     "ecr-tags-mutable",
     title="ECR image tags can be overwritten",
-    pillar="security",
-    focus_area="Compute protection",
+    pillar="security", focus_area="Compute protection",
     risk=by_environment(prod="MEDIUM"),
     best_practices=["SEC06-BP04"],
     remediation="Set the repository's image tag mutability to IMMUTABLE (or IMMUTABLE_WITH_EXCLUSION for a moving "
                 "tag such as latest) and deploy by digest, so the image that runs is the one built and tested.",
-    resource_types=[ECR_REPOSITORY],
-    needs=("ecr",),
+    bullet="Make the image tags of {resources} immutable",
+    each=ECR_REPOSITORY,
 )
-def ecr_tags_mutable(estate: Estate) -> Iterator[Result]:
-    for repository in estate.of_type(ECR_REPOSITORY):
-        mutability = repository.config.get("imageTagMutability", "MUTABLE")
-        if mutability.startswith("IMMUTABLE"):
-            yield passed(repository, f"Image tag mutability is {mutability}.")
-        else:
-            yield fail(repository, f"Image tag mutability is {mutability}: a push can replace the image behind a tag "
-                                   "that is already deployed.")
+def ecr_tags_mutable(repository: Resource) -> Result:
+    mutability = repository.config.get("imageTagMutability", "MUTABLE")
+    return judged(repository, mutability.startswith("IMMUTABLE"), f"Image tag mutability is {mutability}.",
+                  f"Image tag mutability is {mutability}: a push can replace the image behind a tag that is "
+                  "already deployed.")
 
 
 @check(
@@ -79,6 +76,7 @@ def ecr_tags_mutable(estate: Estate) -> Iterator[Result]:
                 "tagged images that could still be rolled back to.",
     resource_types=[ECR_REPOSITORY],
     needs=("ecr",),
+    bullet="Expire old images in {resources} with a lifecycle policy",
 )
 def ecr_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
     for repository in estate.of_type(ECR_REPOSITORY):

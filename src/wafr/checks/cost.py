@@ -91,6 +91,7 @@ def _consolidated_budget(estate: Estate, account: str, budgets: dict[str, list[R
                 "review the forecast each month.",
     resource_types=[ACCOUNT],
     needs=("budgets",),
+    bullet="Establish cloud budgets and forecasts for {resources}",
 )
 def no_budgets(estate: Estate) -> Iterator[Result]:
     budgets = by_account(estate.of_type(BUDGET))
@@ -122,6 +123,7 @@ def no_budgets(estate: Estate) -> Iterator[Result]:
                 "Billing console, and enforce them with tag policies.",
     resource_types=[ACCOUNT],
     needs=("ec2", "vpc", "client-vpn", "elbv2", "rds", "elasticache", "dynamodb", "s3", "ecs", "lambda"),
+    bullet="Tag workload resources for cost allocation in {resources}",
 )
 def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
     workloads = by_account(r for r in estate.of_type(*COST_BEARING_TYPES) if _judged_for_tags(r))
@@ -154,6 +156,7 @@ def cost_allocation_tags_missing(estate: Estate) -> Iterator[Result]:
                 "spend is visible per account and guardrails (SCPs) apply centrally.",
     resource_types=[ACCOUNT],
     needs=("organizations",),
+    bullet="Put {resources} into an AWS Organization with a member account per environment",
 )
 def account_not_in_organization(estate: Estate) -> Iterator[Result]:
     records = {(r.account, r.id): r for r in estate.of_type(ORG_ACCOUNT)}

@@ -47,6 +47,11 @@ def kind(resource: Resource) -> str:
 class KeyDirectory:
     """Customer managed KMS keys by id, ARN, alias and alias ARN, to name the key behind an encrypted store."""
 
+    @classmethod
+    def of(cls, estate: Estate) -> "KeyDirectory":
+        """The estate's one directory, shared by the checks that name a store's key."""
+        return estate.derived("kms-keys", lambda: cls(estate))
+
     def __init__(self, estate: Estate) -> None:
         self.estate = estate
         self.keys: dict[str, Resource] = {}

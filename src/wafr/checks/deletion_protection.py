@@ -8,7 +8,6 @@ from wafr.checks.data_stores import primary_databases
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
 from wafr.estate import Estate
 from wafr.resource_types import DYNAMODB_TABLE, RDS_DB_CLUSTER, RDS_DB_INSTANCE
-from wafr.vocabulary import PRODUCTION_LIKE
 
 
 # Which best practice: SEC08-BP04 asks that data at rest be protected against intentional or inadvertent
@@ -24,6 +23,8 @@ from wafr.vocabulary import PRODUCTION_LIKE
                 "production databases, in the infrastructure code so a stack update or destroy cannot drop them.",
     resource_types=[RDS_DB_INSTANCE, RDS_DB_CLUSTER, DYNAMODB_TABLE],
     needs=("rds", "dynamodb"),
+    bullet=("Turn on deletion protection for the production database {resources}",
+            "Turn on deletion protection for the production databases {resources}"),
 )
 def database_deletion_protection_off(estate: Estate) -> Iterator[Result]:
     stores = [(db, "DeletionProtection") for db in primary_databases(estate)]
@@ -33,8 +34,8 @@ def database_deletion_protection_off(estate: Estate) -> Iterator[Result]:
             yield not_assessed(store, f"{field} was not read ({', '.join(store.errors) or 'absent'})")
         elif store.config[field]:
             yield passed(store, f"{field} is true.")
-        elif store.environment not in PRODUCTION_LIKE:
-            yield passed(store, f"{field} is false, acceptable in {store.environment}.")
+        elif not estate.in_production(store):
+            yield passed(store, f"{field} is false, acceptable in {estate.environment_of(store)}.")
         else:
-            yield fail(store, f"{field} is false on a {store.environment} database: one API call or stack "
+            yield fail(store, f"{field} is false on a {estate.environment_of(store)} database: one API call or stack "
                               "deletion removes it.")

@@ -72,6 +72,7 @@ def _organization_trails(estate: Estate, trails: dict[str, list[Resource]]) -> d
                 "validation and KMS encryption, and alarm when logging stops.",
     resource_types=[ACCOUNT],
     needs=("cloudtrail",),
+    bullet="Record every Region's API activity in {resources} with a multi-Region CloudTrail trail",
 )
 def cloudtrail_no_multi_region_trail(estate: Estate) -> Iterator[Result]:
     trails = by_account(estate.of_type(CLOUDTRAIL_TRAIL))
@@ -127,6 +128,7 @@ def _regional_service(estate: Estate, service: str, grouped: dict[tuple[str, str
                 "Security Hub.",
     resource_types=[ACCOUNT],
     needs=("guardduty",),
+    bullet="Enable GuardDuty threat detection in {resources}",
 )
 def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
     # A delegated administrator only manages members that have a detector: without one the member stays a FAIL.
@@ -158,6 +160,7 @@ def guardduty_not_enabled(estate: Estate) -> Iterator[Result]:
                 "to the team.",
     resource_types=[ACCOUNT],
     needs=("securityhub",),
+    bullet="Enable Security Hub in {resources}",
 )
 def securityhub_not_enabled(estate: Estate) -> Iterator[Result]:
     administered = _administered(estate, SECURITY_HUB, "Security Hub")

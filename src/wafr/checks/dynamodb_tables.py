@@ -11,7 +11,6 @@ from wafr.estate import Estate, Resource
 from wafr.phrases import days
 from wafr.resource_types import (APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY, CLOUDWATCH_ALARM,
                                  DYNAMODB_TABLE)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 CAPACITY = {"Read": "ReadCapacityUnits", "Write": "WriteCapacityUnits"}
 
@@ -47,6 +46,7 @@ def dimensions(table: Resource) -> list[tuple[str, str, str, int]]:
                 "target-tracking policy on consumed capacity.",
     resource_types=[DYNAMODB_TABLE],
     needs=("dynamodb", "application-autoscaling"),
+    bullet="Autoscale the provisioned capacity of {resources}, or switch them to on-demand",
 )
 def dynamodb_provisioned_without_autoscaling(estate: Estate) -> Iterator[Result]:
     targets: dict[tuple[str, str, str, str], Resource] = {}
@@ -109,6 +109,7 @@ def watched_metrics(alarm: Resource) -> list[tuple[str, list[dict[str, str]]]]:
                 "consumed against provisioned capacity for provisioned tables), with an action that reaches the team.",
     resource_types=[DYNAMODB_TABLE],
     needs=("dynamodb", "cloudwatch"),
+    bullet="Alarm on the throttling and latency of {resources}",
 )
 def dynamodb_table_performance_unwatched(estate: Estate) -> Iterator[Result]:
     watching: dict[tuple[str, str, str], set[str]] = {}
@@ -118,7 +119,7 @@ def dynamodb_table_performance_unwatched(estate: Estate) -> Iterator[Result]:
             if metric in PERFORMANCE_METRICS and tables:
                 watching.setdefault((alarm.account, alarm.region, tables[0]), set()).add(alarm.name)
     for table in estate.of_type(DYNAMODB_TABLE):
-        if table.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(table):
             continue
         alarms = sorted(watching.get((table.account, table.region, table.config.get("TableName", table.id)), ()))
         if alarms:
@@ -139,9 +140,10 @@ def dynamodb_table_performance_unwatched(estate: Estate) -> Iterator[Result]:
                 "managed KMS key so its use is logged and access to it can be revoked.",
     resource_types=[DYNAMODB_TABLE],
     needs=("dynamodb",),
+    bullet="Encrypt {resources} with a customer managed KMS key",
 )
 def dynamodb_table_encryption(estate: Estate) -> Iterator[Result]:
-    keys = KeyDirectory(estate)
+    keys = KeyDirectory.of(estate)
     for table in estate.of_type(DYNAMODB_TABLE):
         if "DescribeTable" in table.errors:
             yield not_assessed(table, f"DescribeTable failed ({table.errors['DescribeTable']})")
@@ -163,6 +165,7 @@ def dynamodb_table_encryption(estate: Estate) -> Iterator[Result]:
                 "last 35 days), and add it to an AWS Backup plan for copies kept longer or in another Region.",
     resource_types=[DYNAMODB_TABLE],
     needs=("dynamodb",),
+    bullet="Turn on point-in-time recovery for {resources}",
 )
 def dynamodb_pitr_disabled(estate: Estate) -> Iterator[Result]:
     for table in estate.of_type(DYNAMODB_TABLE):

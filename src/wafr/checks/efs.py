@@ -10,7 +10,6 @@ from wafr.checks.policies import actions_of, denies_insecure_transport, open_sta
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
 from wafr.resource_types import BACKUP_PLAN, EFS_FILE_SYSTEM
-from wafr.vocabulary import PRODUCTION_LIKE
 
 
 def one_zone(fs: Resource) -> str | None:
@@ -30,9 +29,10 @@ def one_zone(fs: Resource) -> str | None:
                 "elasticfilesystem:Encrypted in an SCP or IAM policy for new file systems.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Move the data of {resources} to encrypted file systems",
 )
 def efs_not_encrypted(estate: Estate) -> Iterator[Result]:
-    keys = KeyDirectory(estate)
+    keys = KeyDirectory.of(estate)
     for fs in estate.of_type(EFS_FILE_SYSTEM):
         key = fs.config.get("KmsKeyId")
         if fs.config.get("Encrypted"):
@@ -52,6 +52,7 @@ def efs_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "false, and mount with the EFS mount helper's tls option.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Require TLS for mounts of {resources} in the file system policy",
 )
 def efs_tls_not_enforced(estate: Estate) -> Iterator[Result]:
     for fs in estate.of_type(EFS_FILE_SYSTEM):
@@ -75,6 +76,7 @@ def efs_tls_not_enforced(estate: Estate) -> Iterator[Result]:
                 "or aws:SourceVpc condition.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Close the file system policy of {resources} to anyone outside the accounts that use it",
 )
 def efs_policy_public(estate: Estate) -> Iterator[Result]:
     for fs in estate.of_type(EFS_FILE_SYSTEM):
@@ -102,6 +104,7 @@ def efs_policy_public(estate: Estate) -> Iterator[Result]:
                 "with the retention and cross-Region copy the recovery objectives ask for.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Back up the file systems {resources}",
 )
 def efs_backups_off(estate: Estate) -> Iterator[Result]:
     plans = list(estate.of_type(BACKUP_PLAN))
@@ -134,14 +137,15 @@ def efs_backups_off(estate: Estate) -> Iterator[Result]:
                 "Availability Zone its clients run in.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Give {resources} mount targets in every Availability Zone its clients use",
 )
 def efs_single_az(estate: Estate) -> Iterator[Result]:
     for fs in estate.of_type(EFS_FILE_SYSTEM):
         zone = one_zone(fs)
         targets = fs.config.get("MountTargets")
         zones = sorted({t.get("AvailabilityZoneName") or t.get("SubnetId", "?") for t in targets or []})
-        if zone and fs.environment not in PRODUCTION_LIKE:
-            yield passed(fs, f"A One Zone file system in {zone}, acceptable in {fs.environment}.")
+        if zone and not estate.in_production(fs):
+            yield passed(fs, f"A One Zone file system in {zone}, acceptable in {estate.environment_of(fs)}.")
         elif zone:
             yield fail(fs, f"A One Zone file system: its data is stored only in {zone} and is lost or unreachable "
                            "with that zone.")
@@ -167,6 +171,7 @@ def efs_single_az(estate: Estate) -> Iterator[Result]:
                 "Archive), with TransitionToPrimaryStorageClass on first access if they become hot again.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Move files unread for weeks in {resources} to Infrequent Access",
 )
 def efs_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
     for fs in estate.of_type(EFS_FILE_SYSTEM):
@@ -193,6 +198,7 @@ def efs_no_lifecycle_policy(estate: Estate) -> Iterator[Result]:
                 "it uses; keep Provisioned only where a steady, measured throughput makes it cheaper.",
     resource_types=[EFS_FILE_SYSTEM],
     needs=("efs",),
+    bullet="Switch {resources} to Elastic throughput",
 )
 def efs_provisioned_throughput(estate: Estate) -> Iterator[Result]:
     for fs in estate.of_type(EFS_FILE_SYSTEM):

@@ -26,9 +26,10 @@ STEP_DOWN = {"HIGH": "MEDIUM", "MEDIUM": "LOW", "LOW": "LOW"}
                 "Serverless.",
     resource_types=[ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER],
     needs=("elasticache",),
+    bullet="Move {resources} to an ElastiCache replication group encrypted at rest",
 )
 def elasticache_at_rest_not_encrypted(estate: Estate) -> Iterator[Result]:
-    keys = KeyDirectory(estate)
+    keys = KeyDirectory.of(estate)
     for cache in caches(estate):
         encrypted = cache.config.get("AtRestEncryptionEnabled")
         if encrypted is None:
@@ -55,6 +56,7 @@ def elasticache_at_rest_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "replication group with TLS.",
     resource_types=[ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER],
     needs=("elasticache",),
+    bullet="Require TLS for connections to {resources}",
 )
 def elasticache_in_transit_not_encrypted(estate: Estate) -> Iterator[Result]:
     for cache in caches(estate):
@@ -81,6 +83,8 @@ def elasticache_in_transit_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "enable automatic failover and Multi-AZ so a replica is promoted when the primary fails.",
     resource_types=[ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER],
     needs=("elasticache",),
+    bullet=("Give the Redis cache {resources} a replica in another zone with automatic failover",
+            "Give the Redis caches {resources} replicas in another zone with automatic failover"),
 )
 def elasticache_redis_without_failover(estate: Estate) -> Iterator[Result]:
     for cache in caches(estate):
@@ -99,6 +103,6 @@ def elasticache_redis_without_failover(estate: Estate) -> Iterator[Result]:
         elif multi_az != "enabled":
             yield fail(cache, f"AutomaticFailover is enabled but MultiAZ is {multi_az or 'disabled'}: replicas may "
                               "share the primary's Availability Zone.",
-                       risk=STEP_DOWN[AVAILABILITY_RISK[cache.environment]])
+                       risk=STEP_DOWN[AVAILABILITY_RISK[estate.environment_of(cache)]])
         else:
             yield passed(cache, f"AutomaticFailover and MultiAZ are enabled ({nodes} node(s) listed).")

@@ -10,7 +10,7 @@ from wafr.environment import environment_of_name, own_signal
 from wafr.estate import Estate, Resource
 from wafr.resource_types import (EC2_INTERNET_GATEWAY, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_SECURITY_GROUP, EC2_SUBNET,
                                  EC2_VPC)
-
+from wafr.vocabulary import UNKNOWN
 
 # -- names ------------------------------------------------------------------------------------------------------
 @check(
@@ -24,6 +24,7 @@ from wafr.resource_types import (EC2_INTERNET_GATEWAY, EC2_NAT_GATEWAY, EC2_ROUT
                 "carry the environment they serve, and tag every resource with Environment from the stack.",
     resource_types=[EC2_VPC, EC2_SUBNET, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_SECURITY_GROUP, EC2_INTERNET_GATEWAY],
     needs=("vpc", "ec2"),
+    bullet="Fix names that contradict the environment: {resources}",
 )
 def name_contradicts_environment(estate: Estate) -> Iterator[Result]:
     for resource in estate.of_type(EC2_VPC):
@@ -37,9 +38,10 @@ def name_contradicts_environment(estate: Estate) -> Iterator[Result]:
             continue  # a group belongs to its workload: a dev group in a prod VPC is mixing, not misnaming
         if authority is None:
             vpc = next((v for v in (estate.get(i, EC2_VPC, resource.account) for i in resource.link("vpc")) if v), None)
-            if vpc is None or vpc.environment == "unknown":
+            env = estate.environment_of(vpc) if vpc else UNKNOWN
+            if env == UNKNOWN:
                 continue
-            authority = vpc.environment, f"its VPC {named(vpc)} is {vpc.environment} ({vpc.environment_basis})", False
+            authority = env, f"its VPC {named(vpc)} is {env} ({estate.environment_basis_of(vpc)})", False
         yield from _judge_name(resource, *authority)
 
 

@@ -46,6 +46,7 @@ def _scp_verdict(organization: Resource, policies: list[Resource]) -> Result:
                 "and acting as the root user; test them on a sandbox OU first.",
     resource_types=[ORGANIZATION],
     needs=("organizations",),
+    bullet="Guard the organization {resources} with service control policies beyond FullAWSAccess",
 )
 def no_scp_guardrails(estate: Estate) -> Iterator[Result]:
     policies: dict[str, list[Resource]] = defaultdict(list)

@@ -170,6 +170,7 @@ def _kind(principal: Resource) -> str:
                 "Center permission sets for the time they need it.",
     resource_types=[IAM_USER, IAM_GROUP, IAM_ROLE],
     needs=("iam",),
+    bullet="Replace the administrator (*:*) grants of {resources} with least-privilege policies",
 )
 def iam_principal_full_admin(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -200,6 +201,7 @@ def iam_principal_full_admin(estate: Estate) -> Iterator[Result]:
                 "the identity grant itself everything else.",
     resource_types=[IAM_USER, IAM_GROUP, IAM_ROLE],
     needs=("iam",),
+    bullet="Scope the service-wide grants (s3:*, iam:*) of {resources} to the actions and resources they use",
 )
 def iam_principal_service_wildcard(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -232,6 +234,7 @@ def iam_principal_service_wildcard(estate: Estate) -> Iterator[Result]:
                 "follows membership and is reviewed in one place.",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet="Move the policies on {resources} to groups or roles",
 )
 def iam_policy_attached_to_user(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -292,6 +295,7 @@ def _known_accounts(estate: Estate) -> set[str]:
                 "remove trust in accounts nobody can name any more.",
     resource_types=[IAM_ROLE],
     needs=("iam",),
+    bullet="Require an external ID or condition in the trust policies of {resources}",
 )
 def iam_role_trusts_account_without_condition(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -338,6 +342,8 @@ def _unused_days(last: str | None, created: str | None, now) -> tuple[int | None
                 "leaving the directory ends their access).",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet=("Remove the unused IAM user {resources}",
+            "Remove the unused IAM users {resources}"),
 )
 def iam_user_unused(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -377,6 +383,7 @@ def iam_user_unused(estate: Estate) -> Iterator[Result]:
                 "credential to leak with no one watching it.",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet="Delete the idle access keys of {resources}",
 )
 def iam_access_key_unused(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -409,6 +416,8 @@ def iam_access_key_unused(estate: Estate) -> Iterator[Result]:
                 "remove its permissions; unused roles keep permissions nobody reviews.",
     resource_types=[IAM_ROLE],
     needs=("iam",),
+    bullet=("Delete or empty the unused role {resources}",
+            "Delete or empty the unused roles {resources}"),
 )
 def iam_role_unused(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -442,6 +451,7 @@ def iam_role_unused(estate: Estate) -> Iterator[Result]:
                 "them, and they carry the account's every permission without any policy to narrow them.",
     resource_types=[ACCOUNT],
     needs=("iam",),
+    bullet="Delete the root user's access keys in {resources}",
 )
 def root_access_keys_present(estate: Estate) -> Iterator[Result]:
     for account in estate.accounts:

@@ -76,6 +76,9 @@ def _describe_key(key: dict[str, Any], now: dt.datetime) -> str:
                 "access. A key that must stay for now should be scoped to what it deploys and rotated every 90 days.",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet=("Remove the IAM user {resources}; deploy through OIDC-federated roles",
+            "Remove the IAM users {resources}; deploy through OIDC-federated roles"),
+    absorbs=["iam-access-key-not-rotated"],
 )
 def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -105,6 +108,7 @@ def iam_user_long_lived_access_key(estate: Estate) -> Iterator[Result]:
                 "with roles so there is nothing to rotate.",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet="Rotate or delete the stale access keys of {resources}",
 )
 def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -133,6 +137,8 @@ def iam_access_key_not_rotated(estate: Estate) -> Iterator[Result]:
                 "MFA enforced there and remove their console passwords.",
     resource_types=[IAM_USER],
     needs=("iam",),
+    bullet=("Require MFA for the console user {resources}",
+            "Require MFA for the console users {resources}"),
 )
 def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -162,6 +168,7 @@ def iam_console_user_without_mfa(estate: Estate) -> Iterator[Result]:
                 "token.actions.githubusercontent.com) so pipelines assume roles; then remove the IAM users.",
     resource_types=[ACCOUNT],
     needs=("iam", "identity-center"),
+    bullet="Centralize sign-in in IAM Identity Center backed by the company directory for {resources}",
 )
 def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
     users = by_account(estate.of_type(IAM_USER))
@@ -206,6 +213,7 @@ def iam_no_centralized_identity_provider(estate: Estate) -> Iterator[Result]:
                 f"in IAM Identity Center, where the directory's policy and MFA apply.",
     resource_types=[IAM_ACCOUNT_PASSWORD_POLICY],
     needs=("iam",),
+    bullet="Strengthen the account password policy of {resources}",
 )
 def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
     yield from _iam_gaps(estate)
@@ -247,6 +255,7 @@ def iam_password_policy_weak(estate: Estate) -> Iterator[Result]:
                 "access so member accounts need no root credentials at all.",
     resource_types=[ACCOUNT],
     needs=("iam",),
+    bullet="Protect the root user of {resources} with MFA and keep it for break-glass only",
 )
 def root_account_mfa_disabled(estate: Estate) -> Iterator[Result]:
     for account in estate.accounts:

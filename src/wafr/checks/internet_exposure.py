@@ -12,7 +12,6 @@ from wafr.estate import Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import (ACCOUNT, EC2_CLIENT_VPN_ENDPOINT, EC2_INSTANCE, EC2_NETWORK_INTERFACE, EC2_VPN_GATEWAY,
                                  ECS_SERVICE, RDS_DB_INSTANCE)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 EDGE_OWNERS = frozenset({"NAT gateway", "load balancer", "endpoint"})
 # Public IPs on these ENIs are judged by the ECS (assignPublicIp) and RDS (PubliclyAccessible) checks.
@@ -32,6 +31,9 @@ OWNERS_JUDGED_ELSEWHERE = frozenset({"instance", "ECS task", "RDS"})
                 "Systems Manager Session Manager instead of a public address.",
     resource_types=[EC2_INSTANCE, EC2_NETWORK_INTERFACE],
     needs=("ec2", "vpc"),
+    bullet=("Move {resources} to a private subnet without a public IP address",
+            "Move {resources} to private subnets without public IP addresses"),
+    absorbs=["workload-in-public-subnet"],
 )
 def workload_public_ip(estate: Estate) -> Iterator[Result]:
     for instance in estate.of_type(EC2_INSTANCE):
@@ -65,6 +67,7 @@ def workload_public_ip(estate: Estate) -> Iterator[Result]:
                 "outbound through a NAT gateway) and keep public subnets for load balancers and NAT gateways only.",
     resource_types=[EC2_INSTANCE, EC2_NETWORK_INTERFACE],
     needs=("ec2", "vpc"),
+    bullet="Move {resources} to private subnets",
 )
 def workload_in_public_subnet(estate: Estate) -> Iterator[Result]:
     nats = nat_interfaces(estate)
@@ -92,7 +95,7 @@ def _reachable_workloads(estate: Estate) -> dict[tuple[str, str], list[str]]:
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def add(resource: Resource, why: str) -> None:
-        if resource.environment in PRODUCTION_LIKE:
+        if estate.in_production(resource):
             found[(resource.account, resource.region)].append(f"{kind_name(resource.type)} {resource.label} ({why})")
 
     for instance in estate.of_type(EC2_INSTANCE):
@@ -125,6 +128,7 @@ def _reachable_workloads(estate: Estate) -> dict[tuple[str, str], list[str]]:
                 "subnets.",
     resource_types=[ACCOUNT, EC2_CLIENT_VPN_ENDPOINT, EC2_VPN_GATEWAY],
     needs=("ec2", "vpc", "client-vpn", "ecs", "rds"),
+    bullet="Put a Client VPN or Session Manager in front of administrative access ({resources})",
 )
 def no_private_admin_path(estate: Estate) -> Iterator[Result]:
     reachable = _reachable_workloads(estate)

@@ -21,6 +21,7 @@ from wafr.resource_types import KMS_KEY
                 "narrow the statement with kms:CallerAccount, kms:ViaService or aws:PrincipalOrgID conditions.",
     resource_types=[KMS_KEY],
     needs=("kms",),
+    bullet="Close the key policy of {resources} to anyone outside the accounts that use the key",
 )
 def kms_key_policy_public(estate: Estate) -> Iterator[Result]:
     for key in estate.of_type(KMS_KEY):
@@ -45,6 +46,8 @@ def kms_key_policy_public(estate: Estate) -> Iterator[Result]:
                 "the old key material so existing data stays readable.",
     resource_types=[KMS_KEY],
     needs=("kms",),
+    bullet=("Turn on automatic rotation for the KMS key {resources}",
+            "Turn on automatic rotation for the KMS keys {resources}"),
 )
 def kms_key_rotation_disabled(estate: Estate) -> Iterator[Result]:
     for key in estate.of_type(KMS_KEY):

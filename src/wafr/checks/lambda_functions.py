@@ -11,16 +11,11 @@ from wafr.checks.policies import actions_of, open_statements
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
 from wafr.resource_types import CLOUDWATCH_ALARM, EC2_SUBNET, LAMBDA_FUNCTION
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # Runtimes with no arm64 build (AWS's runtime table): the move to Graviton starts with a runtime upgrade.
 NO_ARM64 = ("python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10", "nodejs10.x",
             "java8", "go1.x", "provided", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "ruby2.5")
 WATCHED = ("Errors", "Throttles")  # the AWS/Lambda metrics a production function is alarmed on
-
-
-def in_production(function: Resource) -> bool:
-    return function.environment in PRODUCTION_LIKE  # an unproven environment is treated as production
 
 
 def polled_only(function: Resource) -> bool:
@@ -162,7 +157,7 @@ def lambda_vpc_single_az(estate: Estate) -> Iterator[Result]:
 )
 def lambda_reserved_concurrency_unset(estate: Estate) -> Iterator[Result]:
     for function in estate.of_type(LAMBDA_FUNCTION):
-        if not in_production(function):
+        if not estate.in_production(function):
             continue
         reserved = function.config.get("ReservedConcurrentExecutions")
         why = unread(function, "GetFunctionConcurrency")
@@ -316,7 +311,7 @@ def alarmed_metrics(estate: Estate) -> dict[tuple[str, str, str], dict[str, list
 def lambda_without_error_alarms(estate: Estate) -> Iterator[Result]:
     index = alarmed_metrics(estate)
     for function in estate.of_type(LAMBDA_FUNCTION):
-        if not in_production(function):
+        if not estate.in_production(function):
             continue
         gap = estate.gap(function.account, function.region, "cloudwatch")
         if gap:  # no alarm read is no alarm found

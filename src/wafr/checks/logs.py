@@ -22,6 +22,7 @@ from wafr.resource_types import LOGS_LOG_GROUP
                 "kept longer.",
     resource_types=[LOGS_LOG_GROUP],
     needs=("logs",),
+    bullet="Set a retention period on the log groups {resources}",
 )
 def log_group_retention_unlimited(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(LOGS_LOG_GROUP):

@@ -38,6 +38,7 @@ def policy_open_to_anyone(resource: Resource, operation: str, what: str) -> Resu
                 "are sensitive, a customer managed KMS key (KmsMasterKeyId).",
     resource_types=[SQS_QUEUE],
     needs=("sqs",),
+    bullet="Encrypt the messages of {resources} with SSE-SQS or a KMS key",
 )
 def sqs_queue_not_encrypted(estate: Estate) -> Iterator[Result]:
     for queue in estate.of_type(SQS_QUEUE):
@@ -64,6 +65,7 @@ def sqs_queue_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "messages arriving in the dead-letter queue.",
     resource_types=[SQS_QUEUE],
     needs=("sqs",),
+    bullet="Give {resources} a dead-letter queue and alarm on it",
 )
 def sqs_queue_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
     queues = list(estate.of_type(SQS_QUEUE))
@@ -96,6 +98,7 @@ def sqs_queue_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
                 "queue's message keeps its original enqueue time when it is moved, so it can expire on arrival.",
     resource_types=[SQS_QUEUE],
     needs=("sqs",),
+    bullet="Keep failed messages of {resources} longer in the dead-letter queue than in the queue",
 )
 def sqs_dead_letter_queue_retention_short(estate: Estate) -> Iterator[Result]:
     by_arn = {q.arn: q for q in estate.of_type(SQS_QUEUE) if q.arn}
@@ -124,6 +127,7 @@ def sqs_dead_letter_queue_retention_short(estate: Estate) -> Iterator[Result]:
                 "aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID condition.",
     resource_types=[SQS_QUEUE],
     needs=("sqs",),
+    bullet="Close the queue policy of {resources} to anyone outside the accounts that use it",
 )
 def sqs_queue_policy_public(estate: Estate) -> Iterator[Result]:
     for queue in estate.of_type(SQS_QUEUE):
@@ -141,6 +145,7 @@ def sqs_queue_policy_public(estate: Estate) -> Iterator[Result]:
                 "and allow the publishing services to use it in the key policy.",
     resource_types=[SNS_TOPIC],
     needs=("sns",),
+    bullet="Encrypt the messages of {resources} with a KMS key",
 )
 def sns_topic_not_encrypted(estate: Estate) -> Iterator[Result]:
     for topic in estate.of_type(SNS_TOPIC):
@@ -164,6 +169,7 @@ def sns_topic_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "an aws:SourceOwner / aws:SourceArn / aws:PrincipalOrgID condition.",
     resource_types=[SNS_TOPIC],
     needs=("sns",),
+    bullet="Close the topic policy of {resources} to anyone outside the accounts that use it",
 )
 def sns_topic_policy_public(estate: Estate) -> Iterator[Result]:
     for topic in estate.of_type(SNS_TOPIC):
@@ -181,6 +187,7 @@ def sns_topic_policy_public(estate: Estate) -> Iterator[Result]:
                 "condition for the organization.",
     resource_types=[EVENTS_EVENT_BUS],
     needs=("events",),
+    bullet="Limit who may put events on {resources} to known accounts or the organization",
 )
 def eventbridge_bus_policy_public(estate: Estate) -> Iterator[Result]:
     for bus in estate.of_type(EVENTS_EVENT_BUS):
@@ -198,6 +205,7 @@ def eventbridge_bus_policy_public(estate: Estate) -> Iterator[Result]:
                 "useful life, and alarm on messages arriving in the dead-letter queue.",
     resource_types=[EVENTS_RULE],
     needs=("events",),
+    bullet="Give the targets of {resources} a dead-letter queue",
 )
 def eventbridge_target_without_dead_letter_queue(estate: Estate) -> Iterator[Result]:
     for rule in estate.of_type(EVENTS_RULE):

@@ -8,7 +8,6 @@ from wafr.checks.registry import Result, by_environment, check, fail, not_assess
 from wafr.estate import Estate, Resource
 from wafr.resource_types import (CLOUDWATCH_ALARM, CODEDEPLOY_DEPLOYMENT_GROUP, ECS_CLUSTER, ECS_SERVICE,
                                  ELB_LOAD_BALANCER, RDS_DB_INSTANCE, SSM_DOCUMENT)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 RUNBOOK_TYPES = ("Automation", "Command")
 
@@ -25,6 +24,7 @@ RUNBOOK_TYPES = ("Automation", "Command")
                 "so a failing release returns to the last working version without anyone acting.",
     resource_types=[ECS_SERVICE, CODEDEPLOY_DEPLOYMENT_GROUP],
     needs=("ecs", "codedeploy"),
+    bullet="Roll back failed deployments automatically for {resources}",
 )
 def deployment_without_automatic_rollback(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -125,11 +125,12 @@ def alarms_on(index: AlarmIndex, resource: Resource) -> list[Resource]:
                 "action, so someone is told before customers notice.",
     resource_types=[ECS_SERVICE, RDS_DB_INSTANCE, ELB_LOAD_BALANCER],
     needs=("ecs", "rds", "elbv2", "cloudwatch"),
+    bullet="Alarm on {resources} with an action that reaches a person",
 )
 def production_resource_without_alarms(estate: Estate) -> Iterator[Result]:
     index = index_alarms(estate)
     for resource in estate.of_type(ECS_SERVICE, RDS_DB_INSTANCE, ELB_LOAD_BALANCER):
-        if resource.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(resource):
             continue  # alerting is owed to production; an unproven environment is treated as production
         gap = estate.gap(resource.account, resource.region, "cloudwatch")
         if gap:
@@ -159,6 +160,7 @@ def production_resource_without_alarms(estate: Estate) -> Iterator[Result]:
                 "and can be triggered from alarms or incidents.",
     resource_types=[SSM_DOCUMENT],
     needs=("ssm",),
+    bullet="Keep runbooks as Systems Manager documents in {resources}",
 )
 def no_runbooks_as_ssm_documents(estate: Estate) -> Iterator[Result]:
     runbooks: dict[str, list[Resource]] = {}
@@ -199,6 +201,7 @@ def container_insights(cluster: Resource) -> str:
                 "service-level CPU, memory, network and restart metrics are there to analyse.",
     resource_types=[ECS_CLUSTER],
     needs=("ecs",),
+    bullet="Turn on Container Insights for {resources}",
 )
 def ecs_cluster_without_container_insights(estate: Estate) -> Iterator[Result]:
     for cluster in estate.of_type(ECS_CLUSTER):

@@ -25,6 +25,8 @@ from wafr.resource_types import RDS_DB_CLUSTER, RDS_DB_INSTANCE
                 "StorageEncrypted for new databases with an SCP or AWS Config rule.",
     resource_types=[RDS_DB_INSTANCE, RDS_DB_CLUSTER],
     needs=("rds",),
+    bullet=("Encrypt the RDS database {resources} (restore it from an encrypted snapshot copy)",
+            "Encrypt the RDS databases {resources} (restore them from encrypted snapshot copies)"),
 )
 def rds_storage_not_encrypted(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -49,6 +51,8 @@ def rds_storage_not_encrypted(estate: Estate) -> Iterator[Result]:
                 "forwarding.",
     resource_types=[RDS_DB_INSTANCE],
     needs=("rds",),
+    bullet=("Make the RDS database {resources} private: no public access, private subnets only",
+            "Make the RDS databases {resources} private: no public access, private subnets only"),
 )
 def rds_publicly_accessible(estate: Estate) -> Iterator[Result]:
     for db in estate.of_type(RDS_DB_INSTANCE):
@@ -76,6 +80,8 @@ def _label(estate: Estate, resource_id: str) -> str:
                 "or move the database to an Aurora cluster with a replica in another zone.",
     resource_types=[RDS_DB_INSTANCE],
     needs=("rds",),
+    bullet=("Turn on Multi-AZ for the RDS instance {resources}",
+            "Turn on Multi-AZ for the RDS instances {resources}"),
 )
 def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
     for db in standalone_db_instances(estate):  # Aurora members: availability is the cluster's, judged there
@@ -97,6 +103,7 @@ def rds_instance_single_az(estate: Estate) -> Iterator[Result]:
                 "cluster fails over to it in about a minute instead of rebuilding the writer.",
     resource_types=[RDS_DB_CLUSTER],
     needs=("rds",),
+    bullet="Add a replica in another Availability Zone to the Aurora cluster {resources}",
 )
 def rds_cluster_single_az(estate: Estate) -> Iterator[Result]:
     for cluster in estate.of_type(RDS_DB_CLUSTER):
@@ -129,17 +136,19 @@ MIN_BACKUP_RETENTION_DAYS = {"prod": 14, "unknown": 14, "staging": 7, "dev": 1}
                 "copies with an AWS Backup plan, copied to a second Region or account for disaster recovery.",
     resource_types=[RDS_DB_INSTANCE, RDS_DB_CLUSTER],
     needs=("rds",),
+    bullet="Keep the automated backups of {resources} long enough to meet the recovery objectives",
 )
 def rds_backup_retention_short(estate: Estate) -> Iterator[Result]:
     for db in primary_databases(estate):
         kept = db.config.get("BackupRetentionPeriod")
-        minimum = MIN_BACKUP_RETENTION_DAYS[db.environment]
+        environment = estate.environment_of(db)
+        minimum = MIN_BACKUP_RETENTION_DAYS[environment]
         if kept is None:
             yield not_assessed(db, "BackupRetentionPeriod is not in the RDS response")
         elif kept == 0:
             yield fail(db, "BackupRetentionPeriod is 0: automated backups and point-in-time restore are off.",
                        risk="HIGH")
         elif kept < minimum:
-            yield fail(db, f"BackupRetentionPeriod is {days(kept)} (< {minimum} for {db.environment}).")
+            yield fail(db, f"BackupRetentionPeriod is {days(kept)} (< {minimum} for {environment}).")
         else:
-            yield passed(db, f"BackupRetentionPeriod is {days(kept)} (>= {minimum} for {db.environment}).")
+            yield passed(db, f"BackupRetentionPeriod is {days(kept)} (>= {minimum} for {environment}).")

@@ -44,6 +44,7 @@ def unchecked(record: dict[str, Any], disabled: set[str]) -> str | None:
                 "with an endpoint that is down.",
     resource_types=[ROUTE53_HOSTED_ZONE],
     needs=("route53",),
+    bullet="Attach health checks to the failover, weighted and latency records of {resources}",
 )
 def route53_routing_record_without_health_check(estate: Estate) -> Iterator[Result]:
     disabled = {hc.id for hc in estate.of_type(ROUTE53_HEALTH_CHECK)
@@ -72,6 +73,7 @@ def route53_routing_record_without_health_check(estate: Estate) -> Iterator[Resu
                 "retention period.",
     resource_types=[ROUTE53_HOSTED_ZONE],
     needs=("route53",),
+    bullet="Log the DNS queries of the public zones {resources}",
 )
 def route53_public_zone_query_logging_off(estate: Estate) -> Iterator[Result]:
     logged = {str(c.config.get("HostedZoneId", "")).rsplit("/", 1)[-1]: c

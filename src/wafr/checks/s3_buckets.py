@@ -11,7 +11,6 @@ from wafr.checks.policies import actions_of, denies_insecure_transport, open_sta
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import GLOBAL, Estate, Resource
 from wafr.resource_types import BACKUP_PLAN, S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, S3_BUCKET
-from wafr.vocabulary import PRODUCTION_LIKE
 
 
 def enabled_rules(bucket: Resource) -> list[dict[str, Any]]:
@@ -43,6 +42,7 @@ def restricted_by_block(estate: Estate, bucket: Resource) -> bool:
                 "and keep Block Public Access on.",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Close the bucket policy of {resources} to anyone outside the accounts that use it",
 )
 def s3_bucket_policy_public(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -73,6 +73,7 @@ def s3_bucket_policy_public(estate: Estate) -> Iterator[Result]:
                 "(and, where required, when s3:TlsVersion is below 1.2).",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Deny requests without TLS in the bucket policy of {resources}",
 )
 def s3_bucket_tls_not_enforced(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -98,6 +99,7 @@ def s3_bucket_tls_not_enforced(estate: Estate) -> Iterator[Result]:
                 "policy).",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Disable ACLs on {resources} (Object Ownership BucketOwnerEnforced)",
 )
 def s3_bucket_acls_enabled(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -124,6 +126,7 @@ def s3_bucket_acls_enabled(estate: Estate) -> Iterator[Result]:
                 "logs).",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Turn on versioning for the production buckets {resources}",
 )
 def s3_bucket_versioning_off(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -135,10 +138,10 @@ def s3_bucket_versioning_off(estate: Estate) -> Iterator[Result]:
             mfa = (bucket.config.get("Versioning") or {}).get("MFADelete") == "Enabled"
             extras = [name for name, on in (("MFA delete", mfa), ("Object Lock", lock)) if on]
             yield passed(bucket, "Versioning is Enabled" + (f", with {' and '.join(extras)}." if extras else "."))
-        elif bucket.environment not in PRODUCTION_LIKE:
-            yield passed(bucket, f"Versioning is {status}, acceptable in {bucket.environment}.")
+        elif not estate.in_production(bucket):
+            yield passed(bucket, f"Versioning is {status}, acceptable in {estate.environment_of(bucket)}.")
         else:
-            yield fail(bucket, f"Versioning is {status} on a {bucket.environment} bucket: an overwrite or delete "
+            yield fail(bucket, f"Versioning is {status} on a {estate.environment_of(bucket)} bucket: an overwrite or delete "
                                "destroys the only copy of an object.")
 
 
@@ -153,6 +156,7 @@ def s3_bucket_versioning_off(estate: Estate) -> Iterator[Result]:
                 "ages and expire what the retention policy no longer requires.",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Add lifecycle rules or Intelligent-Tiering to {resources}",
 )
 def s3_bucket_no_lifecycle(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -183,6 +187,7 @@ def s3_bucket_no_lifecycle(estate: Estate) -> Iterator[Result]:
                 "AbortIncompleteMultipartUpload, so overwritten and deleted objects stop accruing storage.",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Expire the noncurrent object versions of {resources}",
 )
 def s3_noncurrent_versions_kept_forever(estate: Estate) -> Iterator[Result]:
     for bucket in estate.of_type(S3_BUCKET):
@@ -212,6 +217,7 @@ def s3_noncurrent_versions_kept_forever(estate: Estate) -> Iterator[Result]:
                 "who read, wrote and deleted which object can be investigated.",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet="Turn on server access logging for {resources}",
 )
 def s3_bucket_access_logging_off(estate: Estate) -> Iterator[Result]:
     buckets = list(estate.of_type(S3_BUCKET))
@@ -242,13 +248,14 @@ def s3_bucket_access_logging_off(estate: Estate) -> Iterator[Result]:
                 "AWS Backup plan that selects it; add Object Lock where the copy must survive a compromised account.",
     resource_types=[S3_BUCKET],
     needs=("s3", "backup"),
+    bullet="Replicate or back up the production buckets {resources}",
 )
 def s3_production_bucket_without_copy(estate: Estate) -> Iterator[Result]:
     plans = list(estate.of_type(BACKUP_PLAN))
     buckets = list(estate.of_type(S3_BUCKET))
     sources = {_replication_target(r): b.name for b in buckets for r in _replication_rules(b)}
     for bucket in buckets:
-        if bucket.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(bucket):
             continue
         rules = _replication_rules(bucket)
         here = [p for p in plans if p.account == bucket.account and p.region == bucket.region]
@@ -296,6 +303,8 @@ PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy
                 "sensitive data, SSE-S3 otherwise) and deny unencrypted uploads in the bucket policy.",
     resource_types=[S3_BUCKET],
     needs=("s3",),
+    bullet=("Set default encryption on the S3 bucket {resources}",
+            "Set default encryption on the S3 buckets {resources}"),
 )
 def s3_bucket_default_encryption(estate: Estate) -> Iterator[Result]:
     keys = KeyDirectory(estate)
@@ -330,6 +339,7 @@ def s3_bucket_default_encryption(estate: Estate) -> Iterator[Result]:
                 "public content through CloudFront with origin access control instead of a public bucket.",
     resource_types=[S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, S3_BUCKET],
     needs=("s3", "s3-account"),
+    bullet="Turn on S3 Block Public Access for {resources}",
 )
 def s3_public_access_block_off(estate: Estate) -> Iterator[Result]:
     account_flags: dict[str, set[str]] = {}

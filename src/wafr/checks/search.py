@@ -12,11 +12,9 @@ from wafr.checks.registry import Result, by_environment, check, fail, not_assess
 from wafr.checks.streams import alarms_watching
 from wafr.estate import Estate, Resource
 from wafr.resource_types import OPENSEARCH_DOMAIN
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # OpenSearch's own optimized instances, beyond the EC2 families of data/instance_families.yaml: Graviton too.
 GRAVITON_OPTIMIZED = ("or1", "or2", "om2")
-NOT_PRODUCTION = ("staging", "dev")  # availability is owed to production; an unknown environment is treated as it
 
 
 def domains(estate: Estate) -> Iterator[tuple[Resource, str | None]]:
@@ -161,8 +159,8 @@ def opensearch_zone_awareness_off(estate: Estate) -> Iterator[Result]:
             yield not_assessed(domain, why)
         elif cluster.get("ZoneAwarenessEnabled"):
             yield passed(domain, f"Zone awareness spreads the nodes over {zones} Availability Zones.")
-        elif domain.environment in NOT_PRODUCTION:
-            yield passed(domain, f"Zone awareness is off, acceptable in {domain.environment}.")
+        elif not estate.in_production(domain):
+            yield passed(domain, f"Zone awareness is off, acceptable in {estate.environment_of(domain)}.")
         else:
             yield fail(domain, f"Zone awareness is off: all {cluster.get('InstanceCount', '?')} data node(s) can be "
                                "in one Availability Zone, and a zone outage takes the domain down.")
@@ -188,8 +186,8 @@ def opensearch_no_dedicated_masters(estate: Estate) -> Iterator[Result]:
         count = cluster.get("DedicatedMasterCount") or 0
         if why:
             yield not_assessed(domain, why)
-        elif domain.environment in NOT_PRODUCTION and count < 3:
-            yield passed(domain, f"{count} dedicated master node(s), acceptable in {domain.environment}.")
+        elif not estate.in_production(domain) and count < 3:
+            yield passed(domain, f"{count} dedicated master node(s), acceptable in {estate.environment_of(domain)}.")
         elif not cluster.get("DedicatedMasterEnabled"):
             yield fail(domain, "No dedicated master nodes: data nodes also manage the cluster, and a node busy with "
                                "queries can stall it.")
@@ -323,7 +321,7 @@ def opensearch_auto_tune_off(estate: Estate) -> Iterator[Result]:
 def opensearch_without_health_alarm(estate: Estate) -> Iterator[Result]:
     index = index_alarms(estate)
     for domain in estate.of_type(OPENSEARCH_DOMAIN):
-        if domain.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(domain):
             continue  # alerting is owed to production; an unproven environment is treated as production
         alarms = alarms_watching(index, domain, "DomainName", ("ClusterStatus.red",))
         if alarms:

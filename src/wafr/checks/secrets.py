@@ -24,6 +24,7 @@ UNUSED_AFTER_DAYS = 90  # Secrets Manager records the last access by day; a quar
                 "rotation is on but failing, fix it from the rotation function's logs.",
     resource_types=[SECRETSMANAGER_SECRET],
     needs=("secretsmanager",),
+    bullet="Rotate the secrets {resources} automatically",
 )
 def secret_rotation_disabled(estate: Estate) -> Iterator[Result]:
     now = as_of(estate)
@@ -54,6 +55,7 @@ def secret_rotation_disabled(estate: Estate) -> Iterator[Result]:
                 "deletion; a secret nobody reads still costs a monthly fee and still is a credential to protect.",
     resource_types=[SECRETSMANAGER_SECRET],
     needs=("secretsmanager",),
+    bullet="Delete the secrets nobody has read for months ({resources})",
 )
 def secret_unused(estate: Estate) -> Iterator[Result]:
     now = as_of(estate)

@@ -3,6 +3,8 @@ network, administration ports open to the internet."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import ipaddress
 from typing import Any, Iterator
 
@@ -60,6 +62,8 @@ def _source(rule: dict[str, Any]) -> str | None:
                 "ingress rules.",
     resource_types=[EC2_SECURITY_GROUP],
     needs=("ec2", "ecs", "rds", "elasticache", "lambda", "elbv2", "client-vpn"),
+    bullet=("Give each component its own security group instead of the shared {resources}",
+            "Give each component its own security group instead of the shared groups {resources}"),
 )
 def security_group_shared(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(EC2_SECURITY_GROUP):
@@ -95,6 +99,7 @@ def _component_label(estate: Estate, kind: str, ident: str, member: Resource) ->
                 "the component that calls this one, so only that component can connect.",
     resource_types=[EC2_SECURITY_GROUP],
     needs=("ec2", "vpc"),
+    bullet="Allow traffic into {resources} from peer security groups, not from the whole VPC range",
 )
 def security_group_cidr_rules(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(EC2_SECURITY_GROUP):
@@ -141,6 +146,7 @@ def _private_cidr(cidr: str | None) -> ipaddress.IPv4Network | None:
                 "database.",
     resource_types=[EC2_SECURITY_GROUP],
     needs=("ec2",),
+    bullet="Close administration and database ports to the internet on {resources}",
 )
 def security_group_admin_ports(estate: Estate) -> Iterator[Result]:
     for group in estate.of_type(EC2_SECURITY_GROUP):
@@ -170,3 +176,75 @@ def _admin_ports(rule: dict[str, Any]) -> list[str]:
     if start == end:
         return [ADMIN_PORTS[start]] if start in ADMIN_PORTS else []
     return [f"{port} {name}" for port, name in sorted(ADMIN_PORTS.items()) if start <= port <= end]
+
+
+# -- defaults and leftovers -------------------------------------------------------------------------------------
+@check(
+    "security-group-default-allows-traffic",
+    title="A VPC's default security group has rules",
+    pillar="security",
+    focus_area="Network security",
+    risk=by_environment(prod="MEDIUM"),
+    best_practices=["SEC05-BP02"],
+    remediation="Remove every inbound and outbound rule from the default security group of each VPC and give each "
+                "component a security group of its own: anything launched without a group lands in the default one "
+                "and inherits what it allows (CIS AWS Foundations 5.4).",
+    bullet="Empty the default security groups {resources}",
+    each=EC2_SECURITY_GROUP,
+)
+def security_group_default_allows_traffic(group: Resource, estate: Estate) -> Result | None:
+    if group.config.get("GroupName") != "default":
+        return None
+    rules = group.config.get("_rules")
+    if rules is None:
+        return not_assessed(group, _rules_gap(group))
+    if not rules:
+        return passed(group, "The default security group has no inbound or outbound rule.")
+    inbound = [r for r in rules if not r.get("IsEgress")]
+    outbound = [r for r in rules if r.get("IsEgress")]
+    members = estate.linked_to("security_groups", group.id, EC2_NETWORK_INTERFACE)
+    using = f"; {len(members)} network interface(s) use it" if members else ""
+    allowed = "; ".join(filter(None, [
+        f"inbound {', '.join(_ports(r) + ' from ' + _peer(r) for r in inbound)}" if inbound else "",
+        f"outbound {', '.join(_ports(r) + ' to ' + _peer(r) for r in outbound)}" if outbound else ""]))
+    # Only the allow-all egress AWS creates it with: what lands in it can call out, not be called.
+    return fail(group, f"It allows {allowed}{using}.", risk=None if inbound else "LOW")
+
+
+def _peer(rule: dict[str, Any]) -> str:
+    return _source(rule) or (rule.get("ReferencedGroupInfo") or {}).get("GroupId") or rule.get("PrefixListId") or "?"
+
+
+@check(
+    "security-group-unused",
+    title="Security group that opens ports is attached to nothing",
+    pillar="security",
+    focus_area="Network security",
+    risk="LOW",
+    # Its rules allow traffic to no one today; attached by mistake to the next component, they allow it there: the
+    # rules in force should be only those a component needs.
+    best_practices=["SEC05-BP02"],
+    remediation="Delete security groups no network interface uses and no other group references, so the rules that "
+                "remain are the ones in force and a forgotten permissive group cannot be attached by mistake.",
+    bullet="Delete the unused security groups {resources}",
+    resource_types=[EC2_SECURITY_GROUP],
+)
+def security_group_unused(estate: Estate) -> Iterator[Result]:
+    referenced: dict[tuple[str, str], list[str]] = defaultdict(list)  # (account, group) -> groups whose rules name it
+    for other in estate.of_type(EC2_SECURITY_GROUP):
+        for rule in other.config.get("_rules") or []:
+            target = (rule.get("ReferencedGroupInfo") or {}).get("GroupId")
+            if target and target != other.id:
+                referenced[(other.account, target)].append(other.id)
+    for group in estate.of_type(EC2_SECURITY_GROUP):
+        if group.config.get("GroupName") == "default" or not group.config.get("IpPermissions"):
+            continue  # a default group cannot be deleted (the check above judges it); a group with no inbound rule opens nothing
+        if estate.linked_to("security_groups", group.id, EC2_NETWORK_INTERFACE):
+            yield passed(group, "Network interfaces use it.")
+        elif by := sorted(set(referenced.get((group.account, group.id), ()))):
+            yield passed(group, f"No network interface uses it, but the rules of {', '.join(by)} refer to it.")
+        elif members := [m for m in estate.linked_to("security_groups", group.id) if m.type != EC2_SECURITY_GROUP]:
+            yield passed(group, f"No network interface uses it now, but {members[0].label} names it.")
+        else:
+            yield fail(group, "It allows inbound traffic, yet no network interface uses it and no other security group "
+                              "refers to it.")

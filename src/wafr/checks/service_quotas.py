@@ -4,6 +4,8 @@ data/service_quotas.yaml says which quotas are compared)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from typing import Iterator
 
 from wafr.checks.registry import Result, check, fail, not_assessed, passed
@@ -27,6 +29,8 @@ THRESHOLD_PERCENT = 80.0  # usage at or above this share of the limit leaves too
     needs=("service-quotas",),
 )
 def service_quota_near_limit(estate: Estate) -> Iterator[Result]:
+    in_use: Counter[tuple[str, str, str]] = Counter()  # (type, account, region) -> how many the scan read
+    counted: set[str] = set()
     for quota in estate.of_type(SERVICE_QUOTAS_QUOTA):
         counts, counted_by, limit = (quota.config.get(k) for k in ("counts", "countedBy", "value"))
         if not counts or not counted_by or not limit:
@@ -35,7 +39,10 @@ def service_quota_near_limit(estate: Estate) -> Iterator[Result]:
         if gap:
             yield not_assessed(quota, f"The usage of {quota.name} is a count of what {counted_by} reads, and {gap}.")
             continue
-        used = sum(1 for r in estate.of_type(counts) if (r.account, r.region) == (quota.account, quota.region))
+        if counts not in counted:  # each type counted once, for every account and Region
+            in_use.update((counts, r.account, r.region) for r in estate.of_type(counts))
+            counted.add(counts)
+        used = in_use[(counts, quota.account, quota.region)]
         share = 100 * used / float(limit)
         words = (f"{quota.name}: {used} in use in {quota.region} (each {display_name(counts)} the scan read) "
                  f"of a limit of {limit:g} ({'applied' if quota.config.get('applied') else 'AWS default'})"

@@ -60,6 +60,7 @@ def tasks_lacking(estate: Estate, field: str, consequence: str) -> Iterator[Resu
                 "FULL for the transient errors of the service it calls (States.TaskFailed, Lambda.TooManyRequests...).",
     resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
+    bullet="Retry the Task states of {resources} with a limit, backoff and jitter",
 )
 def stepfunctions_task_without_retry(estate: Estate) -> Iterator[Result]:
     yield from tasks_lacking(estate, "Retry", "A transient error in the called service fails the execution.")
@@ -76,6 +77,7 @@ def stepfunctions_task_without_retry(estate: Estate) -> Iterator[Result]:
                 "execution degrades or cleans up instead of stopping half done.",
     resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
+    bullet="Catch the failures of the Task states of {resources}",
 )
 def stepfunctions_task_without_catch(estate: Estate) -> Iterator[Result]:
     yield from tasks_lacking(estate, "Catch", "When its retries run out, the execution fails where it stands.")
@@ -92,6 +94,7 @@ def stepfunctions_task_without_catch(estate: Estate) -> Iterator[Result]:
                 "ALL), leaving includeExecutionData off where inputs are sensitive.",
     resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
+    bullet="Log the executions of {resources} to CloudWatch Logs",
 )
 def stepfunctions_logging_off(estate: Estate) -> Iterator[Result]:
     for machine in estate.of_type(SFN_STATE_MACHINE):
@@ -116,6 +119,7 @@ def stepfunctions_logging_off(estate: Estate) -> Iterator[Result]:
                 "followed through the services its states call.",
     resource_types=[SFN_STATE_MACHINE],
     needs=("stepfunctions",),
+    bullet="Turn on X-Ray tracing for {resources}",
 )
 def stepfunctions_tracing_off(estate: Estate) -> Iterator[Result]:
     for machine in estate.of_type(SFN_STATE_MACHINE):

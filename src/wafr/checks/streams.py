@@ -9,7 +9,6 @@ from wafr.checks.operations import AlarmIndex, index_alarms, notifies
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
 from wafr.resource_types import FIREHOSE_DELIVERY_STREAM, KINESIS_STREAM
-from wafr.vocabulary import PRODUCTION_LIKE
 
 SUMMARY = "DescribeStreamSummary"
 MIN_RETENTION_HOURS = 168  # a week: a consumer broken on a Friday can still catch up after the weekend
@@ -101,7 +100,7 @@ def metric_names(alarm: Resource) -> list[str]:
 def kinesis_stream_without_lag_alarm(estate: Estate) -> Iterator[Result]:
     index = index_alarms(estate)
     for stream in estate.of_type(KINESIS_STREAM):
-        if stream.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(stream):
             continue  # alerting is owed to production; an unproven environment is treated as production
         alarms = alarms_watching(index, stream, "StreamName", ("GetRecords.IteratorAge", "IteratorAge"))
         if alarms:

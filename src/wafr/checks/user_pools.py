@@ -125,9 +125,9 @@ def cognito_deletion_protection_off(estate: Estate) -> Iterator[Result]:
             yield not_assessed(pool, why)
         elif state == "ACTIVE":
             yield passed(pool, "Deletion protection is ACTIVE.")
-        elif pool.environment in ("staging", "dev"):
-            yield passed(pool, f"Deletion protection is {state}, acceptable in {pool.environment}.")
+        elif not estate.in_production(pool):
+            yield passed(pool, f"Deletion protection is {state}, acceptable in {estate.environment_of(pool)}.")
         else:
-            yield fail(pool, f"Deletion protection is {state} on a {pool.environment} pool: one call deletes it "
+            yield fail(pool, f"Deletion protection is {state} on a {estate.environment_of(pool)} pool: one call deletes it "
                              f"with its {pool.config.get('EstimatedNumberOfUsers', 'unknown number of')} users, "
                              "who cannot be restored.")

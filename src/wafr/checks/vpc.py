@@ -48,7 +48,9 @@ def _sweep(ranges: list[_Range]) -> Iterator[tuple[_Range, _Range]]:
                 "as their workloads move.",
     resource_types=[EC2_VPC],
     needs=("vpc", "transit-gateway"),
-    risk_up_to="HIGH",  # ranges that are already joined (peering, transit gateway) cannot route: HIGH
+    risk_up_to="HIGH",  # ranges that are already joined (peering, transit gateway) cannot route: HIGH,
+    bullet=("Give the VPC {resources} an address range that overlaps no other",
+            "Give the VPCs {resources} non-overlapping address ranges"),
 )
 def vpc_cidr_overlap(estate: Estate) -> Iterator[Result]:
     vpcs = estate.of_type(EC2_VPC)
@@ -139,6 +141,8 @@ def _gateway_members(estate: Estate) -> dict[str, set[str]]:
                 "connections can be investigated after an incident.",
     resource_types=[EC2_VPC],
     needs=("vpc", "ec2"),
+    bullet=("Turn on flow logs for the VPC {resources}",
+            "Turn on flow logs for the VPCs {resources}"),
 )
 def vpc_flow_logs_missing(estate: Estate) -> Iterator[Result]:
     for vpc in estate.of_type(EC2_VPC):

@@ -10,7 +10,6 @@ from typing import Iterator
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed, unread
 from wafr.estate import Estate, Resource
 from wafr.resource_types import CLOUDFRONT_DISTRIBUTION, ELB_LOAD_BALANCER, WAFV2_WEB_ACL
-from wafr.vocabulary import PRODUCTION_LIKE
 
 ACL_NEEDS = ("wafv2", "wafv2-cloudfront")
 ENTRY_POINT = dict(
@@ -42,6 +41,7 @@ def public_load_balancers(estate: Estate) -> Iterator[Resource]:
     resource_types=[ELB_LOAD_BALANCER],
     needs=("elbv2", "wafv2"),
     **ENTRY_POINT,
+    bullet="Put a web ACL in front of the internet-facing load balancers {resources}",
 )
 def waf_load_balancer_without_web_acl(estate: Estate) -> Iterator[Result]:
     protecting: dict[str, str] = {}
@@ -67,6 +67,7 @@ def waf_load_balancer_without_web_acl(estate: Estate) -> Iterator[Result]:
     resource_types=[CLOUDFRONT_DISTRIBUTION],
     needs=("cloudfront",),
     **ENTRY_POINT,
+    bullet="Put a web ACL in front of {resources}",
 )
 def waf_cloudfront_without_web_acl(estate: Estate) -> Iterator[Result]:
     for distribution in estate.of_type(CLOUDFRONT_DISTRIBUTION):
@@ -88,6 +89,7 @@ def waf_cloudfront_without_web_acl(estate: Estate) -> Iterator[Result]:
                 "credentials, so blocked and allowed requests can be investigated.",
     resource_types=[WAFV2_WEB_ACL],
     needs=ACL_NEEDS,
+    bullet="Log the requests the web ACLs {resources} allow and block",
 )
 def waf_web_acl_logging_off(estate: Estate) -> Iterator[Result]:
     for acl in estate.of_type(WAFV2_WEB_ACL):
@@ -112,6 +114,7 @@ def waf_web_acl_logging_off(estate: Estate) -> Iterator[Result]:
                 "count mode first, then block.",
     resource_types=[WAFV2_WEB_ACL],
     needs=ACL_NEEDS,
+    bullet="Add managed rule groups to the web ACLs {resources}",
 )
 def waf_web_acl_without_rules(estate: Estate) -> Iterator[Result]:
     for acl in estate.of_type(WAFV2_WEB_ACL):
@@ -137,10 +140,11 @@ def waf_web_acl_without_rules(estate: Estate) -> Iterator[Result]:
                 "clients above a request rate the workload can serve.",
     resource_types=[WAFV2_WEB_ACL],
     needs=ACL_NEEDS,
+    bullet="Add a rate-based rule to the web ACLs {resources}",
 )
 def waf_web_acl_without_rate_limit(estate: Estate) -> Iterator[Result]:
     for acl in estate.of_type(WAFV2_WEB_ACL):
-        if acl.environment not in PRODUCTION_LIKE:
+        if not estate.in_production(acl):
             continue  # a flood in dev costs little
         rules = acl.config.get("Rules")
         limits = [r["Statement"]["RateBasedStatement"] for r in rules or []
@@ -165,6 +169,7 @@ def waf_web_acl_without_rate_limit(estate: Estate) -> Iterator[Result]:
                 "allowed, blocked and counted requests can be graphed and alarmed on.",
     resource_types=[WAFV2_WEB_ACL],
     needs=ACL_NEEDS,
+    bullet="Turn on CloudWatch metrics for the web ACLs {resources} and their rules",
 )
 def waf_web_acl_metrics_off(estate: Estate) -> Iterator[Result]:
     for acl in estate.of_type(WAFV2_WEB_ACL):

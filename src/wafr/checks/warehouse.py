@@ -121,16 +121,16 @@ def redshift_audit_logging_off(estate: Estate) -> Iterator[Result]:
 def redshift_snapshot_retention_short(estate: Estate) -> Iterator[Result]:
     for cluster in clusters(estate):
         kept = cluster.config.get("AutomatedSnapshotRetentionPeriod")
-        minimum = MIN_SNAPSHOT_DAYS[cluster.environment]
+        minimum = MIN_SNAPSHOT_DAYS[estate.environment_of(cluster)]
         if not isinstance(kept, int):
             yield not_assessed(cluster, "AutomatedSnapshotRetentionPeriod is not in the Redshift response.")
         elif kept == 0:
             yield fail(cluster, "AutomatedSnapshotRetentionPeriod is 0: automated snapshots are off.", risk="HIGH")
         elif kept < minimum:
-            yield fail(cluster, f"Automated snapshots are kept {kept} day(s) (< {minimum} for {cluster.environment}).")
+            yield fail(cluster, f"Automated snapshots are kept {kept} day(s) (< {minimum} for {estate.environment_of(cluster)}).")
         else:
             yield passed(cluster, f"Automated snapshots are kept {kept} day(s) (>= {minimum} for "
-                                  f"{cluster.environment}).")
+                                  f"{estate.environment_of(cluster)}).")
 
 
 @check(
@@ -153,8 +153,8 @@ def redshift_single_az(estate: Estate) -> Iterator[Result]:
             yield not_assessed(cluster, "MultiAZ is not in the Redshift response, so the cluster's zones are unknown.")
         elif str(multi_az).lower() == "enabled":
             yield passed(cluster, "Multi-AZ is enabled: compute runs in two Availability Zones.")
-        elif cluster.environment in ("staging", "dev"):
-            yield passed(cluster, f"Multi-AZ is {str(multi_az).lower()}, acceptable in {cluster.environment}.")
+        elif not estate.in_production(cluster):
+            yield passed(cluster, f"Multi-AZ is {str(multi_az).lower()}, acceptable in {estate.environment_of(cluster)}.")
         else:
             yield fail(cluster, f"Multi-AZ is {str(multi_az).lower()}: the cluster runs only in "
                                 f"{cluster.config.get('AvailabilityZone') or 'one zone'}"

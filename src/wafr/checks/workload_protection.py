@@ -11,7 +11,6 @@ from wafr.estate import GLOBAL, Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import (ACCOUNT, BACKUP_PLAN, DYNAMODB_TABLE, ECS_SERVICE, ELASTICACHE_REPLICATION_GROUP,
                                  ELB_LOAD_BALANCER, RDS_DB_CLUSTER, RDS_DB_INSTANCE, S3_BUCKET)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # What must have been read, in every scanned Region, to say production lives in one Region and nothing copies it.
 REGIONAL_SERVICES = ("rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2")
@@ -36,8 +35,8 @@ def elsewhere(references: list[str], region: str) -> list[str]:
     return [r for r in references if (arn_region(r) or region) != region]
 
 
-def production(resources: list[Resource]) -> list[Resource]:
-    return [r for r in resources if r.environment in PRODUCTION_LIKE]
+def production(estate: Estate, resources: list[Resource]) -> list[Resource]:
+    return [r for r in resources if estate.in_production(r)]
 
 
 def label(resource: Resource) -> str:
@@ -125,13 +124,17 @@ def backup_copies(plan: Resource, stores: list[Resource]) -> list[str]:
                 "the infrastructure as code so the services can be deployed there too.",
     resource_types=[ACCOUNT],
     needs=("rds", "dynamodb", "elasticache", "backup", "ecs", "elbv2", "s3"),
+    bullet=("Copy the production data of the account {resources} to a second Region and be ready to deploy its "
+            "services there",
+            "Copy the production data of the accounts {resources} to a second Region and be ready to deploy their "
+            "services there"),
 )
 def workload_single_region(estate: Estate) -> Iterator[Result]:
-    stores = production(primary_databases(estate) + list(estate.of_type(DYNAMODB_TABLE))
+    stores = production(estate, primary_databases(estate) + list(estate.of_type(DYNAMODB_TABLE))
                         + list(estate.of_type(S3_BUCKET)) + caches(estate))
     # A replica holds no data of its own, but one in another Region is the copy of a source elsewhere.
-    replicas = production([db for db in standalone_db_instances(estate) if is_read_replica(db)])
-    compute = production(list(estate.of_type(ECS_SERVICE)) + list(estate.of_type(ELB_LOAD_BALANCER)))
+    replicas = production(estate, [db for db in standalone_db_instances(estate) if is_read_replica(db)])
+    compute = production(estate, list(estate.of_type(ECS_SERVICE)) + list(estate.of_type(ELB_LOAD_BALANCER)))
     plans: dict[str, list[Resource]] = defaultdict(list)
     for plan in estate.of_type(BACKUP_PLAN):
         plans[plan.account].append(plan)

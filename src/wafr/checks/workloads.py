@@ -11,7 +11,6 @@ from wafr.data import load as load_data
 from wafr.estate import Estate, Resource
 from wafr.resource_types import (APP_AUTOSCALING_SCALABLE_TARGET, APP_AUTOSCALING_SCALING_POLICY, EC2_SUBNET,
                                  ECS_SERVICE, ECS_TASK_DEFINITION, LAMBDA_FUNCTION)
-from wafr.vocabulary import PRODUCTION_LIKE
 
 
 
@@ -40,6 +39,8 @@ def is_daemon(service: Resource) -> bool:
                 "gateway or VPC endpoints and take inbound traffic only through a load balancer.",
     resource_types=[ECS_SERVICE],
     needs=("ecs",),
+    bullet=("Move the ECS service {resources} to private subnets without public IP addresses",
+            "Move the ECS services {resources} to private subnets without public IP addresses"),
 )
 def ecs_service_public_ip(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -63,6 +64,7 @@ def ecs_service_public_ip(estate: Estate) -> Iterator[Result]:
                 "availabilityZoneRebalancing so ECS spreads the tasks again after a zone recovers.",
     resource_types=[ECS_SERVICE],
     needs=("ecs", "vpc"),
+    bullet="Spread {resources} across Availability Zones and turn on ECS AZ rebalancing",
 )
 def ecs_service_single_az(estate: Estate) -> Iterator[Result]:
     for service in estate.of_type(ECS_SERVICE):
@@ -103,7 +105,7 @@ def _availability(estate: Estate, service: Resource) -> tuple[list[str], list[st
             problems.append(f"all its subnets are in one Availability Zone ({min(zones)})")
         else:
             spread.append(f"its subnets span {len(zones)} Availability Zones ({', '.join(sorted(zones))})")
-    if service.config.get("desiredCount") == 1 and service.environment in PRODUCTION_LIKE:
+    if service.config.get("desiredCount") == 1 and estate.in_production(service):
         problems.append("desiredCount is 1: a single task is a single point of failure")
     return problems, unknown, spread
 
@@ -120,6 +122,8 @@ def _availability(estate: Estate, service: Resource) -> tuple[list[str], list[st
                 "and add a target-tracking policy on CPU, memory or requests per target.",
     resource_types=[ECS_SERVICE],
     needs=("ecs", "application-autoscaling"),
+    bullet=("Autoscale the ECS service {resources} on performance metrics",
+            "Autoscale the ECS services {resources} on performance metrics"),
 )
 def ecs_service_without_autoscaling(estate: Estate) -> Iterator[Result]:
     targets = _index_by_resource_id(estate, APP_AUTOSCALING_SCALABLE_TARGET)
@@ -176,6 +180,7 @@ def environment_variables(resource: Resource) -> list[dict[str, Any]]:
                 "values that were exposed.",
     resource_types=[ECS_TASK_DEFINITION, LAMBDA_FUNCTION],
     needs=("ecs", "lambda"),
+    bullet="Move the plaintext secrets of {resources} into Secrets Manager or Parameter Store and rotate them",
 )
 def plaintext_secret_in_environment(estate: Estate) -> Iterator[Result]:
     for resource in estate.of_type(ECS_TASK_DEFINITION, LAMBDA_FUNCTION):
@@ -209,6 +214,7 @@ DEPRECATION_WARNING_DAYS = 180
                 "runtime), test it, and track AWS's runtime deprecation dates so upgrades are planned.",
     resource_types=[LAMBDA_FUNCTION],
     needs=("lambda",),
+    bullet="Move {resources} to a supported runtime",
 )
 def lambda_deprecated_runtime(estate: Estate) -> Iterator[Result]:
     today = as_of(estate).date()  # a saved snapshot is judged as of its collection, not as of today

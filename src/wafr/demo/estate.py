@@ -224,7 +224,23 @@ class _Builder:
             )
             if spec.get("kms_key"):
                 params["KmsKeyId"] = self.key_arn(spec["kms_key"])
+            if spec.get("performance_insights"):
+                params["EnablePerformanceInsights"] = True
             self.ids["databases"][spec["id"]] = rds.create_db_instance(**params)["DBInstance"]["DBInstanceArn"]
+            if spec.get("performance_insights"):
+                self._keep_performance_insights(spec["id"])
+
+    def _keep_performance_insights(self, db_id: str) -> None:
+        """moto accepts EnablePerformanceInsights but does not keep it; its record is what DescribeDBInstances
+        serialises, so setting it there reports the instance as AWS would. A moto whose record differs leaves the
+        setting off (the demo's clean database then shows the finding), rather than stopping the demo."""
+        try:
+            from moto.rds.models import rds_backends
+
+            database = rds_backends[self.account][self.region].databases[db_id]
+        except (ImportError, KeyError, AttributeError):
+            return
+        database.performance_insights_enabled = True
 
     def caches(self) -> None:
         elasticache = self.client("elasticache")
@@ -247,6 +263,17 @@ class _Builder:
                 params["KmsKeyId"] = self.key_arn(spec["kms_key"])
             group = elasticache.create_replication_group(**params)["ReplicationGroup"]
             self.ids["caches"][spec["id"]] = group["ARN"]
+            self._cache_interfaces(spec)
+
+    def _cache_interfaces(self, spec: dict[str, Any]) -> None:
+        """The network interface AWS creates for each cache node (moto creates none), in the subnet group's subnets
+        with the cache's security groups: what shows a group is in use."""
+        subnet_group = next(g for g in self.spec["cache_subnet_groups"] if g["name"] == spec["subnet_group"])
+        subnets = self.subnet_ids(subnet_group["vpc"], subnet_group["subnets"])
+        for node in range(spec["nodes"]):
+            self.client("ec2").create_network_interface(
+                SubnetId=subnets[node % len(subnets)], Groups=self.sg_ids(spec["security_groups"]),
+                Description=f"ElastiCache {spec['id']}-{node + 1:03d}")
 
     def buckets(self) -> None:
         s3 = self.client("s3")

@@ -1,5 +1,6 @@
 """Metric evidence from CloudWatch: series collection, their storage in the estate, and analyses over them
-(right-sizing, memory leaks, saturation, static capacity, idle resources) with numbers and savings."""
+(right-sizing, memory leaks, saturation, static capacity, idle resources, non-production that never stops,
+read-heavy databases, busy endpoints without a CDN, DynamoDB table classes, GPUs left idle) with numbers and savings."""
 
 from wafr.metrics.analyze import analyze
 from wafr.metrics.results import MetricResult, Saving

@@ -6,16 +6,22 @@ Pure: the estate in, results out; nothing is read from AWS, so a snapshot gives 
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from wafr.estate import Estate
 from wafr.metrics.analyses import (
+    accelerator_use,
+    always_on,
+    busy_entry,
     db_rightsizing,
+    ec2_rightsizing,
     ecs_rightsizing,
     idle,
     memory_leak,
+    read_heavy,
     saturation,
     static_capacity,
+    table_class,
 )
 from wafr.metrics.analyses.common import HEADROOM, Context
 from wafr.metrics.results import MetricResult
@@ -26,12 +32,19 @@ ANALYSES: tuple[tuple[str, Callable[[Context, Estate], Iterable[MetricResult]]],
     (idle.ANALYSIS, idle.run),
     (ecs_rightsizing.ANALYSIS, ecs_rightsizing.run),
     (db_rightsizing.ANALYSIS, db_rightsizing.run),
+    (ec2_rightsizing.ANALYSIS, ec2_rightsizing.run),
     (saturation.ANALYSIS, saturation.run),
     (static_capacity.ANALYSIS, static_capacity.run),
+    (always_on.ANALYSIS, always_on.run),
+    (read_heavy.ANALYSIS, read_heavy.run),
+    (busy_entry.ANALYSIS, busy_entry.run),
+    (table_class.ANALYSIS, table_class.run),
+    (accelerator_use.ANALYSIS, accelerator_use.run),
 )
 
 # Checks each ask for one analysis; the whole set is computed once per estate and state of its data.
 _cache: dict[int, tuple[tuple[int, int, int], list[MetricResult]]] = {}
+_latest_grouped: list[Any] = [None, {}]  # [the results list, its results by analysis]
 
 
 def analyze(estate: Estate, *, headroom: float = HEADROOM) -> list[MetricResult]:
@@ -60,4 +73,10 @@ def cached(estate: Estate) -> list[MetricResult]:
 
 
 def results_of(estate: Estate, analysis: str) -> list[MetricResult]:
-    return [r for r in cached(estate) if r.analysis == analysis]
+    results = cached(estate)
+    if _latest_grouped[0] is not results:  # grouped once per analysis run, not per call; only the latest is kept
+        grouped: dict[str, list[MetricResult]] = {}
+        for result in results:
+            grouped.setdefault(result.analysis, []).append(result)
+        _latest_grouped[:] = [results, grouped]
+    return list(_latest_grouped[1].get(analysis, []))

@@ -84,3 +84,31 @@ def public_ipv4() -> Price:
     """What one public IPv4 address (an Elastic IP included) costs an hour, in every region."""
     data = table()["public_ipv4"]
     return Price(float(data["hour"]), f"{data['basis']} ({data['source']}, as of {data['as_of']})")
+
+
+def ec2_instance(region: str, instance_type: str) -> Price | None:
+    """An EC2 instance's On-Demand Linux hourly price, or None where none is recorded."""
+    hourly = (table().get("ec2", {}).get("regions", {}).get(region) or {}).get(instance_type)
+    if hourly is None:
+        return None
+    return Price(float(hourly), f"EC2 {instance_type}, " + _source("ec2", region))
+
+
+def ec2_type(instance_type: str) -> tuple[int, float] | None:
+    """(vCPUs, memory GiB) of an EC2 instance type, where recorded."""
+    found = table().get("ec2_types", {}).get(instance_type)
+    return (int(found[0]), float(found[1])) if found else None
+
+
+def ec2_family(instance_type: str) -> list[str]:
+    """The recorded types of the same family (m6i.*), smallest first."""
+    family = instance_type.split(".", 1)[0] + "."
+    members = [t for t in table().get("ec2_types", {}) if t.startswith(family)]
+    return sorted(members, key=lambda t: (ec2_type(t) or (0, 0))[::-1])
+
+
+def dynamodb_rates(region: str) -> tuple[dict[str, float], dict[str, float], str] | None:
+    """DynamoDB Standard rates for a region, the Standard-IA factors against them, and their basis."""
+    data = table().get("dynamodb", {})
+    rates = data.get("regions", {}).get(region)
+    return (dict(rates), dict(data["infrequent_access"]), _source("dynamodb", region)) if rates else None

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from wafr.control_chars import visible
 from wafr.framework import PILLAR_NAMES
 from wafr.report import series_svg, svg, trend_svg
+from wafr.review import advisors
 from wafr.review.model import RISK_LABELS, Review
 
 TEMPLATE = "report.html.j2"
@@ -31,6 +32,9 @@ def environment() -> Environment:
     env.filters.update(usd=lambda amount: f"${amount:,.0f}" if amount >= 100 else f"${amount:,.2f}")
     env.globals.update(risk_chart=svg.risk_per_pillar, metric_chart=series_svg.line_chart)
     env.globals.update(trend_chart=trend_svg.trend_per_pillar)
+    env.filters.update(advisor_headline=advisors.headline, advisor_sample_note=advisors.sample_note,
+                       advisor_where=advisors.where, advisor_status=advisors.status_words,
+                       advisor_findings=advisors.findings_words)
     return env
 
 

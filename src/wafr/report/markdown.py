@@ -5,7 +5,7 @@ from __future__ import annotations
 from wafr.control_chars import visible
 from wafr.framework import PILLAR_NAMES
 from wafr.markdown_text import code, gh_anchor, risk, table, text  # noqa: F401 (gh_anchor: the report's anchors)
-from wafr.report import markdown_acceptances, markdown_metrics, markdown_since
+from wafr.report import markdown_acceptances, markdown_advisors, markdown_metrics, markdown_since
 from wafr.review.model import (
     BestPracticeAssessment,
     Bullet,
@@ -17,7 +17,7 @@ from wafr.review.model import (
     Review,
     Segment,
 )
-from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISKS, SUPPRESSED
+from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISKS, SAMPLE_SOURCES, SUPPRESSED
 
 EVIDENCE_LINES = 12
 
@@ -47,7 +47,8 @@ def _cover(review: Review) -> list[str]:
                 ["Accounts", names(list(scope.get("accounts", [])), 20, cell=True) or "none read"],
                 ["Regions", text(", ".join(scope.get("regions", [])) or "none read")],
                 ["Generated", text(review.generated_at)],
-                ["Source", text(scope.get("source", ""))],
+                ["Source", text(scope.get("source", "")
+                                + ("; advisor answers are sample responses" if scope.get(SAMPLE_SOURCES) else ""))],
                 ["Framework", text(f"AWS Well-Architected Framework, edition {review.framework_edition}")],
             ])]
 
@@ -65,7 +66,8 @@ SECTIONS = ("Summary findings", "Best practice improvements: project list", "Pro
 def _agenda(review: Review) -> list[str]:
     entries = [SECTIONS[0], *([markdown_since.HEADING] if review.since_last else []),
                *(_pillar_heading(p) for p in review.pillars), *SECTIONS[1:3],
-               *([markdown_acceptances.HEADING] if review.accepted_risks else []), *SECTIONS[3:]]
+               *([markdown_acceptances.HEADING] if review.accepted_risks else []), SECTIONS[3],
+               *([markdown_advisors.HEADING] if review.advisors else []), SECTIONS[4]]
     return ["## Agenda", "", *(f"{i}. [{text(e)}]({gh_anchor(e)})" for i, e in enumerate(entries, 1)), ""]
 
 
@@ -288,6 +290,6 @@ def render(review: Review) -> str:
               "own configuration; the same review is in review.json._")
     lines += [*_projects(review), *markdown_metrics.section(review), *_roadmap(review),
               *markdown_acceptances.section(review), *_assessments(review),
-              *_coverage(review), "---", "", footer, ""]
+              *markdown_advisors.section(review), *_coverage(review), "---", "", footer, ""]
     # The net under text() and code(): no control character reaches the file, whichever section wrote it.
     return visible("\n".join(lines))

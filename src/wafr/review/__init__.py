@@ -10,18 +10,21 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from wafr import __version__
+from wafr.allocation import collector_paused
 from wafr.estate import Estate
 from wafr.findings import Finding
 from wafr.framework import load as load_framework
 from wafr.review import catalog as review_catalog
 from wafr.review import savings
 from wafr.review.accounts import build_accounts
+from wafr.review.advisors import build_advisors
 from wafr.review.assessments import build_assessments
 from wafr.review.focus_areas import build_pillars
 from wafr.review.model import SCHEMA, CoverageEntry, Review
 from wafr.review.projects import build_projects
 from wafr.review.roadmap import build_roadmap
 from wafr.review.summary import build_coverage, build_summary
+from wafr.vocabulary import SAMPLE_SOURCES
 
 if TYPE_CHECKING:
     from wafr.history.views import Baseline
@@ -33,6 +36,12 @@ __all__ = ["SCHEMA", "Review", "build_review", "review_of_estate", "review_of_fi
 def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: dict[str, Any],
                  generated_at: str | None = None, answers: AnswerSheet | None = None) -> Review:
     """Assemble the review from findings and the coverage record, and the team's answers when given."""
+    with collector_paused():  # an entry per finding, focus area and resource: see wafr.allocation
+        return _assemble(findings, coverage, scope, generated_at, answers)
+
+
+def _assemble(findings: list[Finding], coverage: list[CoverageEntry], scope: dict[str, Any],
+              generated_at: str | None, answers: AnswerSheet | None) -> Review:
     catalog = review_catalog.load()
     framework = load_framework()
     pillars = build_pillars(findings, catalog)
@@ -57,6 +66,7 @@ def build_review(findings: list[Finding], coverage: list[CoverageEntry], scope: 
         coverage=build_coverage(coverage, pillars, findings),
         questionnaire=answered.questionnaire if answered else None,
         findings=list(findings),
+        advisors=build_advisors(findings, coverage, scope),
     )
     if answered:
         from wafr.review.answers import add_gap_item
@@ -72,6 +82,8 @@ def review_of_estate(estate: Estate, findings: list[Finding], generated_at: str 
     coverage = [CoverageEntry(account=c.account, region=c.region, service=c.service, status=c.status, detail=c.detail)
                 for c in estate.coverage]
     scope = {"accounts": estate.accounts, "regions": estate.regions, "source": estate.metadata.get("source", "aws")}
+    if estate.metadata.get(SAMPLE_SOURCES):  # the demo answers the advisors moto lacks with sample responses
+        scope[SAMPLE_SOURCES] = list(estate.metadata[SAMPLE_SOURCES])
     review = build_review(findings, coverage, scope, generated_at, answers)
     if baseline is not None:  # the previous milestone of the same accounts and regions (wafr.history)
         from wafr.review.roadmap import add_progress_item

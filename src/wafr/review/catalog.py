@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from wafr.framework import PILLAR_SLUGS
+from wafr.checks.registry import Bullet, all_checks
 from wafr.review.model import RESOURCES
 
 DATA_FILE = "focus_areas.yaml"
@@ -38,16 +39,6 @@ class FocusAreaSpec:
 
 
 @dataclass(frozen=True)
-class BulletTemplate:
-    one: str
-    many: str
-    absorbs: tuple[str, ...] = ()
-
-    def for_count(self, count: int) -> str:
-        return self.one if count == 1 else self.many
-
-
-@dataclass(frozen=True)
 class ProjectSpec:
     key: str
     title: str
@@ -72,7 +63,6 @@ class Catalog:
     projects: tuple[ProjectSpec, ...]
     efforts: tuple[str, ...]
     default_effort: str
-    bullets: dict[str, BulletTemplate]
     default_bullet: str
     default_roadmap: str
     phases: tuple[PhaseSpec, ...]
@@ -94,22 +84,13 @@ class Catalog:
         return ProjectSpec(key=_norm(focus_area.key), title=focus_area.title, effort=self.default_effort,
                            focus_areas=(focus_area.key,), order=len(self.projects))
 
-    def bullet(self, check_id: str, title: str) -> BulletTemplate:
-        found = self.bullets.get(check_id)
-        if found:
-            return found
+    def bullet(self, check_id: str, title: str) -> Bullet:
+        """The check's own bullet (declared with it), else the default: "<title>: <resources>"."""
+        declared = all_checks().get(check_id)
+        if declared is not None and declared.bullet is not None:
+            return declared.bullet
         text = self.default_bullet.replace("{title}", title)
-        return BulletTemplate(one=text, many=text)
-
-
-def _bullet(check_id: str, raw: Any) -> BulletTemplate:
-    if isinstance(raw, str):
-        raw = {"one": raw, "many": raw}
-    template = BulletTemplate(one=raw["one"], many=raw["many"], absorbs=tuple(raw.get("absorbs", ())))
-    for text in (template.one, template.many):
-        if RESOURCES not in text:
-            raise ValueError(f"{DATA_FILE}: bullet for {check_id} must contain {RESOURCES}")
-    return template
+        return Bullet(one=text, many=text)
 
 
 def parse(data: dict[str, Any]) -> Catalog:
@@ -144,7 +125,6 @@ def parse(data: dict[str, Any]) -> Catalog:
         raise ValueError(f"{DATA_FILE}: default_bullet must contain {RESOURCES}")
     return Catalog(
         pillars=pillars, focus_areas=specs, projects=projects, efforts=efforts, default_effort=data["default_effort"],
-        bullets={check_id: _bullet(check_id, raw) for check_id, raw in data["bullets"].items()},
         default_bullet=data["default_bullet"],
         default_roadmap=data["default_roadmap"],
         phases=tuple(PhaseSpec(key=p["key"], months=str(p["months"]), label=p["label"], title=p["title"],

@@ -243,6 +243,46 @@ class CoverageEntry:
 
 
 @dataclass
+class AdvisorRead:
+    """One account x region read of an advisor, and what came of it (a coverage status and its detail)."""
+
+    account: str
+    region: str
+    status: str  # assessed | not-enabled | denied | failed | unsupported | skipped
+    detail: str
+
+
+@dataclass
+class AdvisorSource:
+    """One of AWS's advisors (wafr.vocabulary.ADVISOR_SOURCES): where it answered, where not, what rests on it."""
+
+    service: str  # the coverage key: "compute-optimizer"
+    name: str  # how the review names it: "AWS Compute Optimizer"
+    read: list[AdvisorRead]  # where it answered
+    unread: list[AdvisorRead]  # where it did not: not enabled, denied, failed, unsupported
+    checks: list[str]  # the checks that need it and judged something (or could not)
+    failed: int  # their failed findings
+    passed: int
+    not_assessed: int
+    sample: bool = False  # its answers were sample responses (the demo), not an account's
+
+
+@dataclass
+class AdvisorEvidence:
+    """The review's advisor section: which of AWS's own advisors the review rests on, and which it could not use."""
+
+    sources: list[AdvisorSource]
+
+    @property
+    def used(self) -> list[AdvisorSource]:
+        return [s for s in self.sources if s.read]
+
+    @property
+    def samples(self) -> list[AdvisorSource]:
+        return [s for s in self.sources if s.sample and s.read]
+
+
+@dataclass
 class Coverage:
     assessed: int
     total: int
@@ -358,6 +398,7 @@ class Review:
     metric_evidence: MetricEvidence | None = None  # savings and series of metric findings (wafr.review.savings)
     accepted_risks: AcceptedRisks | None = None  # only when an acceptances file was applied (wafr.acceptances)
     since_last: SinceLast | None = None  # what changed since the previous milestone (wafr.review.since_last)
+    advisors: AdvisorEvidence | None = None  # AWS's advisors the review rests on (wafr.review.advisors)
     # Every check result (PASS too), for the per-result formats (OCSF, ASFF, CSV); empty in older review.json files.
     findings: list[Finding] = field(default_factory=list)
 

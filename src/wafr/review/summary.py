@@ -22,8 +22,7 @@ from wafr.review.model import (
 TOP_RISKS = 5
 
 
-def _pillar_summary(pillar: PillarReview, findings: list[Finding]) -> PillarSummary:
-    mine = [f for f in findings if f.pillar == pillar.pillar]
+def _pillar_summary(pillar: PillarReview, mine: list[Finding]) -> PillarSummary:
     counts = Counter(f.risk if f.status == "FAIL" else f.status for f in mine)
     keys = ("HIGH", "MEDIUM", "LOW", "PASS", "NOT_ASSESSED", "SUPPRESSED")
     return PillarSummary(pillar=pillar.pillar, name=pillar.name,
@@ -47,7 +46,11 @@ def top_risks(pillars: list[PillarReview], limit: int = TOP_RISKS) -> list[TopRi
 
 
 def build_summary(pillars: list[PillarReview], findings: list[Finding]) -> Summary:
-    return Summary(pillars=[_pillar_summary(p, findings) for p in pillars], top_risks=top_risks(pillars))
+    by_pillar: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_pillar.setdefault(finding.pillar, []).append(finding)
+    return Summary(pillars=[_pillar_summary(p, by_pillar.get(p.pillar, [])) for p in pillars],
+                   top_risks=top_risks(pillars))
 
 
 def build_coverage(entries: list[CoverageEntry], pillars: list[PillarReview],

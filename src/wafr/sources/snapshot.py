@@ -26,6 +26,8 @@ from wafr.estate import Coverage, Estate, Resource
 from wafr.schemas import schema_error
 from wafr.schemas.snapshot import SCHEMA, SnapshotDoc
 
+# Environments are derived again on every review (an index on the estate); snapshots written before that carried them
+# on each resource, and reading one drops them.
 _DERIVED = {"environment", "environment_basis"}
 # The largest snapshot (decompressed) a review reads; WAFR_MAX_SNAPSHOT_MB raises it for very large estates.
 MAX_SNAPSHOT_MB = 256
@@ -39,7 +41,7 @@ def to_document(estate: Estate) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "metadata": estate.metadata,
-        "resources": [{k: v for k, v in asdict(r).items() if k not in _DERIVED} for r in estate.resources],
+        "resources": [asdict(r) for r in estate.resources],
         "coverage": [asdict(c) for c in estate.coverage],
         "metrics": estate.metrics,
     }

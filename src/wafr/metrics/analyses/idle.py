@@ -15,6 +15,9 @@ from wafr.resource_types import EC2_INSTANCE, ECS_SERVICE, ELASTICACHE_CACHE_CLU
 ANALYSIS = "idle"
 CPU_MAX = "CPUUtilization:Maximum"
 IDLE_CPU = 2.0  # % at the 99th percentile of hourly maxima: below this nothing is being served
+# Agents (Systems Manager, CloudWatch) and the odd health check move a few MiB an hour; a served instance moves more.
+IDLE_NETWORK_BYTES = 10 * 2**20
+NETWORK = ("NetworkIn:Sum", "NetworkOut:Sum")
 CONNECTIONS = {RDS_DB_INSTANCE: "DatabaseConnections:Maximum", ELASTICACHE_CACHE_CLUSTER: "CurrConnections:Maximum"}
 
 
@@ -30,10 +33,42 @@ def analyse(ctx: Context, resource: Resource) -> MetricResult:
         return clean(ANALYSIS, resource, f"CPU reaches {pct(peak)} (p99 of hourly maxima): it is in use",
                      numbers={"cpu_peak_pct": round(peak, 2)})
     evidence = f"CPU stayed under {pct(peak)} (p99 of hourly maxima) for {days:.0f} days"
+    numbers, charts, saving = {"cpu_peak_pct": round(peak, 2)}, (CPU_MAX,), None
     if resource.type == EC2_INSTANCE:
-        evidence += " (network traffic was not read, so confirm nothing reaches it before stopping it)"
-    saving = monthly_cost(ctx, resource) if resource.type == ECS_SERVICE else None
-    return _idle(resource, evidence, {"cpu_peak_pct": round(peak, 2)}, saving, (CPU_MAX,))
+        traffic = _busiest_hour_bytes(series)
+        if traffic is None:
+            evidence += " (network traffic was not read, so confirm nothing reaches it before stopping it)"
+        elif traffic >= IDLE_NETWORK_BYTES:
+            return clean(ANALYSIS, resource, f"CPU stayed under {pct(peak)}, but {traffic / 2**20:,.0f} MiB crossed "
+                                             "its network in its busiest hour: something uses it",
+                         numbers={**numbers, "network_peak_bytes_per_hour": round(traffic)})
+        else:
+            evidence += f" and at most {traffic / 2**20:.1f} MiB an hour crossed its network"
+            numbers["network_peak_bytes_per_hour"] = round(traffic)
+            charts += tuple(k for k in NETWORK if k in series)
+        saving = _ec2_saving(resource)
+    elif resource.type == ECS_SERVICE:
+        saving = monthly_cost(ctx, resource)
+    return _idle(resource, evidence, numbers, saving, charts)
+
+
+def _busiest_hour_bytes(series: dict) -> float | None:
+    """Bytes in and out in the busiest hour (None when neither network series was read)."""
+    totals: dict[int, float] = {}
+    for key in NETWORK:
+        found = series.get(key)
+        for i, value in enumerate(found.values if found else ()):
+            if value is not None:
+                totals[i] = totals.get(i, 0.0) + value * 3600 / found.period
+    return max(totals.values()) if totals else None
+
+
+def _ec2_saving(instance: Resource) -> Saving | None:
+    price = pricing.ec2_instance(instance.region, instance.config.get("InstanceType", ""))
+    if price is None:
+        return None
+    return Saving(price.monthly, price.monthly, 0.0, f"{pricing.hours_per_month():.0f} hours a month, {price.basis}",
+                  price.basis)
 
 
 def _by_connections(ctx: Context, resource: Resource, metric: str) -> MetricResult:

@@ -66,7 +66,9 @@ def _run(aws: AwsSession, task: Task) -> tuple[list[Resource], Coverage]:
                          client_factory=lambda service, r: aws.client(service, region if r == GLOBAL else r),
                          home_region=aws.home_region, read_once=aws.read_once)
     name = task.collector.name
-    if task.region != GLOBAL and region not in aws.known_regions(task.collector.client):
+    # botocore lists no Region at all for some newer services (FIS): that says nothing about where they are offered.
+    known = aws.known_regions(task.collector.client) if task.region != GLOBAL else set()
+    if known and region not in known:
         return [], Coverage(aws.account, task.region, name, "skipped",
                             f"AWS does not offer {task.collector.client} in {region} (botocore's endpoint data)")
     try:

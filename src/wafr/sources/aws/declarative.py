@@ -107,6 +107,9 @@ class Kind:
     details: Sequence[Detail] = ()
     tags: str | Detail | None = None
     json: Sequence[str] = ()
+    # Fields computed from the read configuration before redaction drops its values: a secret scan of user data
+    # keeps what was found where, and the user data itself is dropped by the type's allowlist.
+    derive: Callable[[Config], Mapping[str, Any]] | None = None
 
     @property
     def calls(self) -> list[str]:
@@ -232,6 +235,8 @@ def _resource(ctx: CollectContext, client: Any, kind: Kind, config: Config) -> R
     ident = str(locate(config, kind.id) or "")
     name = str(locate(config, kind.name) or "") if kind.name is not None else ident
     arn = str(locate(config, kind.arn) or "")
+    if kind.derive is not None:
+        config = {**config, **kind.derive(config)}
     if kind.type in allowlists():
         config = redact(kind.type, config)
     return ctx.resource(kind.type, ident, arn=arn, name=name, tags=tags, config=config)

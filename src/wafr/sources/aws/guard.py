@@ -3,7 +3,8 @@
 A scan's sessions are guarded with the scan's allowlist: the (service, operation) pairs that the collectors,
 metric collection and account discovery declare, the same set ``wafr iam-policy`` grants. Any other call
 raises ReadOnlyViolation before a request is built, whatever the credentials would allow; so does an
-operation that returns secrets or customer data (SECRET_READS), even if it was declared by mistake.
+operation that returns secrets or customer data (SECRET_READS), even if it was declared by mistake; the few
+exceptions (SCANNED_READS) are named by service and operation, each read only to be scanned in memory.
 
 An operation is named as botocore names it, ``(service, operation)``: the boto3 client name and the API's
 operation name, e.g. ``("elbv2", "DescribeListeners")``. IAM's names for the same call (policy.py) are derived
@@ -50,6 +51,19 @@ SECRET_READS = frozenset({
     "GetFunction", "GetFunctionConfiguration", "GetTemplate", "BatchGetProjects", "GetLaunchTemplateData",
     "DescribeLaunchTemplateVersions", "DescribeInstanceAttribute", "GetConsoleOutput", "GetConsoleScreenshot",
 })
+# The exceptions, by service and operation (the name stays refused in every other service): EC2 user data and
+# launch template versions are the only place a boot script's embedded credentials can be found, and finding them
+# is a review's job (SEC02-BP03). Their one caller, the EC2 collectors, hands the answer straight to the secret
+# scanner (wafr.sources.aws.secret_scan) in memory and keeps only what was found where ("AWS Access Key, user data
+# line 2"), never the user data or a value; DescribeInstanceAttribute is also how an instance's other attributes
+# are read. CodeBuild's BatchGetProjects is the only read of a build project's settings (privileged mode, source,
+# variable types): its collector keeps each environment variable's name, type and a looks-secret hint taken in memory,
+# and of the buildspec only where it lives and whether it builds images or runs tests, never a value or a command.
+# Nothing else may be added here without a scanner in front of it.
+SCANNED_READS: frozenset[Operation] = frozenset({
+    ("ec2", "DescribeInstanceAttribute"), ("ec2", "DescribeLaunchTemplateVersions"),
+    ("codebuild", "BatchGetProjects"),
+})
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -70,7 +84,7 @@ def operations(*names: str) -> frozenset[Operation]:
         service, _, operation = name.partition(":")
         if not service or not re.fullmatch(r"[A-Z][A-Za-z0-9]+", operation):
             raise ValueError(f"{name!r} is not a 'service:Operation' declaration (e.g. 'ec2:DescribeVpcs')")
-        if operation in SECRET_READS:
+        if operation in SECRET_READS and (service, operation) not in SCANNED_READS:
             raise ValueError(f"{name} returns secrets or data and may not be declared")
         parsed.add((service, operation))
     return frozenset(parsed)
@@ -79,20 +93,20 @@ def operations(*names: str) -> frozenset[Operation]:
 def reads(*names: str) -> frozenset[Operation]:
     """Parse declarations that must all be reads: what a scan declares."""
     declared = operations(*names)
-    writes = sorted(f"{s}:{o}" for s, o in declared if not is_read_operation(o))
+    writes = sorted(f"{s}:{o}" for s, o in declared if not is_read_operation(o) and (s, o) not in SCANNED_READS)
     if writes:
         raise ValueError(f"a scan declares reads only, not {', '.join(writes)}")
     return declared
 
 
 def is_allowed(allowed: frozenset[Operation], service: str, operation: str) -> bool:
-    return operation not in SECRET_READS and (service, operation) in allowed
+    return (operation not in SECRET_READS or (service, operation) in SCANNED_READS) and (service, operation) in allowed
 
 
 def install(events: Any, allowed: Iterable[Operation]) -> None:
     """Guard a botocore event system (a boto3 Session's ``events``): only ``allowed`` operations pass."""
     allowed = frozenset(allowed)
-    secret = sorted(f"{s}:{o}" for s, o in allowed if o in SECRET_READS)
+    secret = sorted(f"{s}:{o}" for s, o in allowed if o in SECRET_READS and (s, o) not in SCANNED_READS)
     if secret:
         raise ValueError(f"refusing to allow secret or data reads: {', '.join(secret)}")
 

@@ -23,6 +23,7 @@ IAM_ACTION_FOR = {
     ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
     ("budgets", "DescribeBudgets"): "budgets:ViewBudget",
     ("budgets", "DescribeBudget"): "budgets:ViewBudget",
+    ("budgets", "DescribeNotificationsForBudget"): "budgets:ViewBudget",
 }
 # Signing names that are not IAM's service prefix.
 SIGNING_NAME_PREFIX = {"monitoring": "cloudwatch", "s3control": "s3"}

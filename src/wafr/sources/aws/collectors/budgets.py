@@ -1,4 +1,4 @@
-"""AWS Budgets: the account's cost and usage budgets."""
+"""AWS Budgets: the account's cost and usage budgets, with the notifications each one sends."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from wafr.sources.aws.registry import collector
 @collector(
     "budgets",
     resource_types=(BUDGET,),
-    operations=("budgets:DescribeBudgets",),  # IAM calls it budgets:ViewBudget
+    # IAM calls both budgets:ViewBudget
+    operations=("budgets:DescribeBudgets", "budgets:DescribeNotificationsForBudget"),
     global_service=True,
 )
 def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:
@@ -30,5 +31,12 @@ def collect_budgets(ctx: CollectContext) -> Iterator[Resource]:
         found = []
     for budget in found:
         name = budget["BudgetName"]
+        # A budget that notifies nobody is a number nobody watches. AWS requires a subscriber for every
+        # notification, so a notification is someone (an address or a topic) told.
+        try:
+            budget["_notifications"] = list(ctx.paginate(budgets, "describe_notifications_for_budget",
+                                                         "Notifications", AccountId=ctx.account, BudgetName=name))
+        except ClientError as error:
+            budget["_errors"] = {"DescribeNotificationsForBudget": error_code(error)}
         yield ctx.resource(BUDGET, name, name=name, config=budget,
                            arn=f"arn:{ctx.partition}:budgets::{ctx.account}:budget/{name}")

@@ -21,7 +21,7 @@ CE_REGION = "us-east-1"  # Cost Explorer's endpoint in the aws partition
 WINDOW_DAYS = 30
 
 
-def _not_enabled(error: ClientError) -> str | None:
+def not_enabled(error: ClientError) -> str | None:
     err = error.response.get("Error", {})
     if err.get("Code") == "AccessDeniedException" and "not enabled for cost explorer" in err.get("Message", "").lower():
         return "Cost Explorer is not enabled for this account (or its payer account)"
@@ -63,7 +63,7 @@ def collect_cost_explorer(ctx: CollectContext) -> Iterator[Resource]:
     try:
         coverage = ce.get_savings_plans_coverage(TimePeriod=period, Granularity="MONTHLY")
     except ClientError as error:
-        if why := _not_enabled(error):
+        if why := not_enabled(error):
             raise NotEnabled(why) from None
         raise
     covered = savings_plans_coverage(coverage.get("SavingsPlansCoverages") or [])

@@ -12,6 +12,7 @@ from wafr.resource_types import (EC2_EBS_ENCRYPTION_BY_DEFAULT, EC2_INSTANCE, EC
 from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
+from wafr.sources.aws.secret_scan import scan_user_data
 
 # Ours: AWS has no resource type for this per-region account setting.
 
@@ -25,6 +26,7 @@ GONE_INSTANCE_STATES = frozenset({"shutting-down", "terminated"})
     operations=(
         "ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:GetEbsEncryptionByDefault",
+        "ec2:DescribeInstanceAttribute",  # user data, scanned for secrets and dropped (guard.SCANNED_READS)
     ),
 )
 def collect_ec2(ctx: CollectContext) -> Iterator[Resource]:
@@ -48,6 +50,7 @@ def collect_ec2(ctx: CollectContext) -> Iterator[Resource]:
 
 
 def _instances(ctx: CollectContext, ec2: Any) -> Iterator[Resource]:
+    unscanned: dict[str, int] = {}
     for reservation in ctx.paginate(ec2, "describe_instances", "Reservations"):
         for instance in reservation.get("Instances", []):
             if (instance.get("State") or {}).get("Name") in GONE_INSTANCE_STATES:
@@ -57,12 +60,25 @@ def _instances(ctx: CollectContext, ec2: Any) -> Iterator[Resource]:
             groups += [g["GroupId"] for i in interfaces for g in i.get("Groups", []) if g["GroupId"] not in groups]
             yield ctx.resource(
                 EC2_INSTANCE, instance["InstanceId"], arn=_arn(ctx, "instance", instance["InstanceId"]),
-                tags=tags_from_list(instance.get("Tags")), config=instance,
+                tags=tags_from_list(instance.get("Tags")),
+                config={**instance, **_user_data_secrets(ec2, instance, unscanned)},
                 links={"vpc": [instance.get("VpcId", "")],
                        "subnets": sorted({i.get("SubnetId", "") for i in interfaces} | {instance.get("SubnetId", "")}),
                        "security_groups": groups,
                        "network_interfaces": [i["NetworkInterfaceId"] for i in interfaces]},
             )
+    for code, count in unscanned.items():
+        ctx.note(f"DescribeInstanceAttribute (userData): {code} for {count} instance(s)")
+
+
+def _user_data_secrets(ec2: Any, instance: dict[str, Any], unscanned: dict[str, int]) -> dict[str, Any]:
+    """The secrets found in an instance's user data (kind and line, never a value), or the call's failure."""
+    try:
+        answer = ec2.describe_instance_attribute(InstanceId=instance["InstanceId"], Attribute="userData")
+    except (ClientError, NotImplementedError) as error:
+        unscanned[error_code(error)] = unscanned.get(error_code(error), 0) + 1
+        return {"_errors": {**(instance.get("_errors") or {}), "DescribeInstanceAttribute": error_code(error)}}
+    return {"UserDataSecrets": scan_user_data((answer.get("UserData") or {}).get("Value"))}
 
 
 def _security_groups(ctx: CollectContext, ec2: Any) -> Iterator[Resource]:

@@ -1,5 +1,6 @@
 """AWS Organizations: whether the account belongs to an organization, and (from the management account)
-which accounts the organization holds, its service control policies and its delegated administrators."""
+which accounts the organization holds (with each account's tags and OU path, which say its environment), its
+service control policies and its delegated administrators."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from wafr.estate import Resource
 from wafr.resource_types import ORGANIZATION, ORG_ACCOUNT, ORG_MANAGEMENT_POLICY, ORG_POLICY
-from wafr.sources.aws.context import CollectContext
+from wafr.sources.aws.context import CollectContext, tags_from_list
 from wafr.sources.aws.errors import error_code
 from wafr.sources.aws.registry import collector
 
@@ -117,13 +118,64 @@ def _roots(ctx: CollectContext, org: Any, errors: dict[str, str]) -> list[dict[s
         return None
 
 
+def _account_tags(ctx: CollectContext, org: Any, account_id: str, errors: dict[str, str]) -> dict[str, str]:
+    """The account's own tags (they may say its environment); a refusal is recorded, not fatal."""
+    try:
+        return tags_from_list(list(ctx.paginate(org, "list_tags_for_resource", "Tags", ResourceId=account_id)))
+    except ClientError as error:
+        errors["ListTagsForResource"] = error_code(error)
+        return {}
+
+
+class OuPaths:
+    """Where an account sits in the organization, as OU names from the root (``Workloads/Production``); each OU is
+    described and climbed once per scan, however many accounts it holds."""
+
+    MAX_DEPTH = 6  # AWS allows five levels of OUs under the root
+
+    def __init__(self, ctx: CollectContext, org: Any) -> None:
+        self._ctx, self._org = ctx, org
+        # OU id -> (name, its parent), or the refusal that reading it met (not asked again for the next account)
+        self._ous: dict[str, tuple[str, dict[str, str]] | ClientError] = {}
+
+    def _parent(self, child_id: str) -> dict[str, str]:
+        parents = list(self._ctx.paginate(self._org, "list_parents", "Parents", ChildId=child_id))
+        return parents[0] if parents else {"Type": "ROOT"}
+
+    def _ou(self, ou_id: str) -> tuple[str, dict[str, str]]:
+        if ou_id not in self._ous:
+            try:
+                unit = self._org.describe_organizational_unit(OrganizationalUnitId=ou_id)["OrganizationalUnit"]
+                self._ous[ou_id] = (unit.get("Name") or ou_id, self._parent(ou_id))
+            except ClientError as error:
+                self._ous[ou_id] = error
+        found = self._ous[ou_id]
+        if isinstance(found, ClientError):
+            raise found
+        return found
+
+    def of(self, account_id: str, errors: dict[str, str]) -> str | None:
+        """"" for an account directly under the root; None when the path could not be read (recorded)."""
+        names: list[str] = []
+        try:
+            parent = self._parent(account_id)
+            while parent.get("Type") == "ORGANIZATIONAL_UNIT" and len(names) < self.MAX_DEPTH:
+                name, parent = self._ou(parent["Id"])
+                names.append(name)
+        except ClientError as error:
+            errors[error.operation_name or "ListParents"] = error_code(error)
+            return None
+        return "/".join(reversed(names))
+
+
 @collector(
     "organizations",
     resource_types=(ORGANIZATION, ORG_ACCOUNT, ORG_POLICY, ORG_MANAGEMENT_POLICY),
     operations=("organizations:DescribeOrganization", "organizations:ListAccounts",
                 "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
                 "organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount",
-                "organizations:ListRoots"),
+                "organizations:ListRoots", "organizations:ListTagsForResource", "organizations:ListParents",
+                "organizations:DescribeOrganizationalUnit"),
     global_service=True,
 )
 def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
@@ -151,8 +203,18 @@ def collect_organizations(ctx: CollectContext) -> Iterator[Resource]:
     # Only the management account (or a delegated administrator) may list the accounts.
     listed = {a["Id"]: a for a in _member_accounts(ctx, org)} if is_management else {}
     listed.setdefault(ctx.account, {"Id": ctx.account})
+    paths = OuPaths(ctx, org) if is_management else None
     for account_id, account in listed.items():
         config = {**account, "_member": True, "_organization_id": organization["Id"],
                   "_management": account_id == organization.get("MasterAccountId")}
+        tags: dict[str, str] = {}
+        if paths is not None:  # where the account sits and how it is tagged: what says its environment
+            unread: dict[str, str] = {}
+            tags = _account_tags(ctx, org, account_id, unread)
+            path = paths.of(account_id, unread)
+            if path is not None:
+                config["_ou_path"] = path
+            if unread:
+                config["_errors"] = unread
         yield ctx.resource(ORG_ACCOUNT, account_id, arn=account.get("Arn", ""), name=account.get("Name") or account_id,
-                           config=config)
+                           tags=tags, config=config)
