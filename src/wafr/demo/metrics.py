@@ -59,6 +59,9 @@ RDS_PROFILES = {
 }
 EC2_PROFILES = {
     "dev-migration-runner": (Metric("AWS/EC2", "CPUUtilization", daily(5, 20, 1.5), 0.3, "Percent"),),
+    # The CloudWatch agent's GPU metric (aggregated by InstanceId): the GPU is busy a few percent of the time.
+    "fraud-scoring-gpu": (Metric("AWS/EC2", "CPUUtilization", daily(6, 14, 1), 0.3, "Percent"),
+                          Metric("CWAgent", "nvidia_smi_utilization_gpu", daily(2, 7, 0.5), 0.8, "Percent")),
 }
 
 
