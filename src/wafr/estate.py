@@ -145,6 +145,16 @@ class Estate:
             return self._by_type.get(types[0], [])
         return [r for t in types for r in self._by_type.get(t, [])]
 
+    def of_type_in(self, account: str, region: str, *types: str) -> list[Resource]:
+        """Resources of these types in one account and Region (indexed once, for checks that ask per resource)."""
+        def build() -> dict[tuple[str, str, str], list[Resource]]:
+            index: dict[tuple[str, str, str], list[Resource]] = defaultdict(list)
+            for resource in self.resources:
+                index[(resource.account, resource.region, resource.type)].append(resource)
+            return index
+        index = self.derived("by-place", build)
+        return [r for t in types for r in index.get((account, region, t), ())]
+
     def get(self, resource_id: str, type: str | None = None, account: str | None = None) -> Resource | None:
         """The resource with this native id (or ARN), optionally narrowed by type and account."""
         if resource_id in self._by_arn and type in (None, self._by_arn[resource_id].type):

@@ -13,8 +13,7 @@ from wafr.checks.registry import Check, Result, all_checks, not_assessed
 from wafr.allocation import collector_paused
 from wafr.environment import classify_estate
 from wafr.estate import Estate, Resource
-from wafr.gaps import CoverageGaps, Gap, costs
-from wafr.phrases import first_few
+from wafr.gaps import CoverageGaps, Gap, costs, reasons
 from wafr.resource_types import ACCOUNT
 from wafr.vocabulary import FAIL, NOT_ASSESSED, PASS, RISK_ORDER, SAMPLE_SOURCES, SUPPRESSED
 
@@ -100,7 +99,7 @@ def _within_coverage(check: Check, findings: list[Finding], coverage: CoverageGa
         elif finding.status == PASS:
             withheld.update((g.account, g.region) for g in missing[:1])
         elif finding.status == FAIL:
-            kept.append(replace(finding, evidence=f"{finding.evidence} Judged on partial data: {_reasons(missing)}."))
+            kept.append(replace(finding, evidence=f"{finding.evidence} Judged on partial data: {reasons(missing)}."))
         else:
             kept.append(finding)
     own = {f.id for f in kept}
@@ -108,16 +107,13 @@ def _within_coverage(check: Check, findings: list[Finding], coverage: CoverageGa
         count = withheld[(account, region)]
         note = f"; {count} passing result(s) here withheld" if count else ""
         place = Resource(type=ACCOUNT, id=account, account=account, region=region, name=account)
-        marker = _finding(check, not_assessed(place, f"Not assessed: {_reasons(missing)}{note}."),
+        marker = _finding(check, not_assessed(place, f"Not assessed: {reasons(missing)}{note}."),
                           estate.environment_of(place))
         if marker.id not in own:  # the check's own account-wide verdict (a FAIL, or its own reason) stands
             kept.append(marker)
     return kept
 
 
-def _reasons(gaps: list[Gap], limit: int = 3) -> str:
-    reasons = list(dict.fromkeys(g.reason for g in gaps))
-    return first_few(reasons, limit, sep="; ")
 
 
 def evaluate(estate: Estate, checks: dict[str, Check] | None = None) -> list[Finding]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from wafr.estate import GLOBAL, UNREAD_STATUSES, Coverage, Estate
+from wafr.phrases import first_few
 
 # The reads that should have happened and did not: the same statuses --strict counts as a partial scan.
 _VERBS = {"denied": "was denied", "failed": "failed"}
@@ -41,6 +42,11 @@ def _reason(entry: Coverage) -> str:
     return f"{entry.service} {_VERBS.get(entry.status, entry.status)} {where}{detail}"
 
 
+def reasons(gaps: list[Gap], limit: int = 3) -> str:
+    """The gaps' reasons, each once: "ecs was denied in ...; rds was not collected in ... and 2 more"."""
+    return first_few(list(dict.fromkeys(g.reason for g in gaps)), limit, sep="; ")
+
+
 class CoverageGaps:
     """The estate's coverage, indexed once, answering "which of these services are missing where"."""
 
@@ -57,6 +63,12 @@ class CoverageGaps:
     def of_estate(cls, estate: Estate) -> "CoverageGaps":
         """The estate's one index: the runner and every check that asks "was this read here?" share it."""
         return estate.derived("coverage-gaps", lambda: cls(estate))
+
+    def why_missing(self, services: Iterable[str], account: str, region: str = GLOBAL) -> str | None:
+        """Why an absence here cannot be told from a gap: the reads of ``services`` missing for this account (in this
+        Region, or in any Region for an account-wide verdict). None when all were read."""
+        missing = [g for g in self.of(services) if g.affects(account, region)]
+        return reasons(missing) if missing else None
 
     def of(self, services: Iterable[str]) -> list[Gap]:
         return [gap for service in services for gap in self._of_service(service)]
@@ -89,3 +101,9 @@ def costs(gaps: Iterable[Gap]) -> dict[tuple[str, str], list[Gap]]:
     for gap in gaps:
         grouped[(gap.account, gap.region)].append(gap)
     return dict(grouped)
+
+
+def unread_where(estate: Estate, services: Iterable[str], account: str, region: str = GLOBAL) -> str | None:
+    """Why an absence (no dashboard, no plan) cannot be told from a gap here: the estate's missing reads of
+    ``services``, or None when all were read."""
+    return CoverageGaps.of_estate(estate).why_missing(services, account, region)

@@ -12,7 +12,7 @@ from wafr.estate import Estate, Resource
 from wafr.phrases import days, first_few
 from wafr.resource_types import (ACCOUNT, BACKUP_PLAN, BACKUP_RESTORE_TESTING_PLAN, DYNAMODB_TABLE, EC2_INSTANCE,
                                  EC2_VOLUME, EFS_FILE_SYSTEM, RDS_DB_CLUSTER, RDS_DB_INSTANCE)
-from wafr.vocabulary import DEV, PRODUCTION_LIKE
+from wafr.vocabulary import DEV
 
 BACKUP_PLAN_RISK = by_environment(prod="HIGH", staging="MEDIUM", dev="LOW")
 SELECTION_READS = {"ListBackupSelections", "GetBackupSelection"}  # without them a plan's reach is unknown
@@ -116,7 +116,7 @@ AUTOSCALING_TAG = "aws:autoscaling:groupName"
 
 
 def _plans_here(estate: Estate, resource: Resource) -> list[Resource]:
-    return [p for p in estate.of_type(BACKUP_PLAN) if (p.account, p.region) == (resource.account, resource.region)]
+    return estate.of_type_in(resource.account, resource.region, BACKUP_PLAN)
 
 
 def _unreadable_selections(plans: list[Resource]) -> Resource | None:
@@ -145,7 +145,7 @@ def _volumes(estate: Estate, instance: Resource) -> list[Resource | str]:
 def no_backup_plan_for_ec2_instances(instance: Resource, estate: Estate) -> Result | None:
     """Judged: production-like instances outside Auto Scaling groups with EBS volumes, whose data may exist
     nowhere else."""
-    if AUTOSCALING_TAG in instance.tags or estate.environment_of(instance) not in PRODUCTION_LIKE:
+    if AUTOSCALING_TAG in instance.tags or not estate.in_production(instance):
         return None
     volumes = _volumes(estate, instance)
     if not volumes:
@@ -185,13 +185,12 @@ def no_backup_plan_for_ec2_instances(instance: Resource, estate: Estate) -> Resu
     needs=("backup", "backup-restore-testing"),
 )
 def backup_restores_not_tested(plan: Resource, estate: Estate) -> Result | None:
-    if estate.environment_of(plan) not in PRODUCTION_LIKE:
+    if not estate.in_production(plan):
         return None
     setup = estate.coverage_of(plan.account, plan.region, "backup-restore-testing")
     if setup is not None and setup.status != "assessed":  # "never tested" rests on the listing having answered
         return not_assessed(plan, f"{estate.gap(plan.account, plan.region, 'backup-restore-testing')}.")
-    tests = [t for t in estate.of_type(BACKUP_RESTORE_TESTING_PLAN) if (t.account, t.region) == (plan.account,
-                                                                                                   plan.region)]
+    tests = estate.of_type_in(plan.account, plan.region, BACKUP_RESTORE_TESTING_PLAN)
     if blind := next((t for t in tests if unread(t)), None):
         return not_assessed(plan, f"Restore testing plan {blind.label}: {unread(blind)}")
     tested = sorted({s.get("ProtectedResourceType", "?") for t in tests
@@ -229,8 +228,11 @@ def backup_of_dev_kept_long(plan: Resource, estate: Estate) -> Result | None:
     if SELECTION_READS & set(plan.errors) or unread(plan, "GetBackupPlan"):
         return not_assessed(plan, unread(plan) or "Its rules or resource selections could not be read.")
     selections = plan.config.get("BackupSelections") or []
-    here = [r for r in [*data_stores(estate), *estate.of_type(EC2_INSTANCE, EC2_VOLUME)]
-            if (r.account, r.region) == (plan.account, plan.region) and any(selects(s, r) for s in selections)]
+    stores = estate.derived("backup-data-stores", lambda: {r.key for r in data_stores(estate)})
+    candidates = estate.of_type_in(plan.account, plan.region, RDS_DB_INSTANCE, RDS_DB_CLUSTER, DYNAMODB_TABLE,
+                                   EFS_FILE_SYSTEM, EC2_INSTANCE, EC2_VOLUME)
+    here = [r for r in candidates if (r.key in stores or r.type in (EC2_INSTANCE, EC2_VOLUME))
+            and any(selects(s, r) for s in selections)]
     dev = [r for r in here if estate.environment_of(r) == DEV]
     if not dev:
         return None  # nothing easy to recreate in it

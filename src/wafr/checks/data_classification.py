@@ -8,7 +8,6 @@ from wafr.checks.registry import Result, by_environment, check, judged, not_asse
 from wafr.data import load as load_data
 from wafr.estate import Estate, Resource
 from wafr.resource_types import DYNAMODB_TABLE, EFS_FILE_SYSTEM, RDS_DB_CLUSTER, RDS_DB_INSTANCE, S3_BUCKET
-from wafr.vocabulary import PRODUCTION_LIKE
 
 DATA_STORES = (S3_BUCKET, RDS_DB_INSTANCE, RDS_DB_CLUSTER, DYNAMODB_TABLE, EFS_FILE_SYSTEM)
 _SEPARATORS = re.compile(r"[^a-z0-9]")
@@ -35,7 +34,7 @@ CLASSIFICATION_KEYS = frozenset(_key(k) for k in load_data("data_classification.
     each=DATA_STORES,
 )
 def data_store_not_classified(store: Resource, estate: Estate) -> Result | None:
-    if estate.environment_of(store) not in PRODUCTION_LIKE:
+    if not estate.in_production(store):
         return None  # the scheme matters where real data lives
     if store.type == RDS_DB_INSTANCE and store.config.get("DBClusterIdentifier"):
         return None  # an Aurora cluster's instance: the cluster is judged

@@ -6,7 +6,6 @@ from __future__ import annotations
 from wafr.checks.registry import Result, by_environment, check, fail, judged, passed
 from wafr.estate import Estate, Resource
 from wafr.resource_types import RDS_DB_INSTANCE
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # Classes Performance Insights does not run on (RDS User Guide, "Amazon RDS DB engine, Region, and instance class
 # support for Performance Insights"): the smallest burstable sizes.
@@ -35,7 +34,7 @@ def _aurora(db: Resource) -> bool:
     bullet="Turn on Performance Insights for {resources}",
 )
 def rds_performance_insights_off(db: Resource, estate: Estate) -> Result | None:
-    if estate.environment_of(db) not in PRODUCTION_LIKE:
+    if not estate.in_production(db):
         return None  # what production's load looks like is the question; dev's is not
     instance_class = db.config.get("DBInstanceClass", "")
     if instance_class in NO_INSIGHTS_CLASSES:

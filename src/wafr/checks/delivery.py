@@ -9,7 +9,7 @@ from wafr.checks.identity import as_of, parse_time
 from wafr.checks.infrastructure_as_code import production_workloads
 from wafr.checks.registry import Result, by_environment, check, fail, judged, not_assessed, passed, unread
 from wafr.environment import environment_of_name
-from wafr.estate import Estate, Resource
+from wafr.estate import Estate, Resource, by_account
 from wafr.phrases import first_few
 from wafr.resource_types import (CODEBUILD_PROJECT, CODEDEPLOY_APPLICATION, CODEDEPLOY_DEPLOYMENT_GROUP,
                                  CODEPIPELINE_PIPELINE, IAM_OIDC_PROVIDER)
@@ -406,14 +406,14 @@ def codedeploy_all_at_once(group: Resource, estate: Estate) -> Result | None:
 
 
 # -- Whether any build and deploy automation exists ------------------------------------------------------------------
-def ci_providers(estate: Estate, account: str) -> list[str]:
-    """The CI/CD systems outside AWS that the account federates with (by its IAM OIDC providers)."""
+def ci_providers(providers: list[Resource]) -> list[str]:
+    """The CI/CD systems outside AWS that an account federates with, from its IAM OIDC providers."""
     found = []
-    for provider_ in estate.of_type(IAM_OIDC_PROVIDER):
+    for provider_ in providers:
         host = str(provider_.config.get("Url") or provider_.name).removeprefix("https://").split("/", 1)[0]
         system = next((name for issuer, name in CI_ISSUERS.items() if host == issuer or host.endswith(f".{issuer}")),
                       None)
-        if provider_.account == account and system:
+        if system:
             found.append(f"{system} (OIDC provider {host})")
     return sorted(set(found))
 
@@ -432,14 +432,15 @@ def ci_providers(estate: Estate, account: str) -> list[str]:
     needs=("codepipeline", "codebuild", "codedeploy", "iam"),
 )
 def no_build_and_deploy_automation(estate: Estate) -> Iterator[Result]:
-    workloads = production_workloads(estate)
-    for account in sorted({r.account for r in workloads}):
+    pipelines, projects, applications, providers = (by_account(estate.of_type(t)) for t in (
+        CODEPIPELINE_PIPELINE, CODEBUILD_PROJECT, CODEDEPLOY_APPLICATION, IAM_OIDC_PROVIDER))
+    for account, workloads in sorted(by_account(production_workloads(estate)).items()):
         tools = [f"{len(found)} {what}" for what, found in (
-            ("CodePipeline pipeline(s)", [r for r in estate.of_type(CODEPIPELINE_PIPELINE) if r.account == account]),
-            ("CodeBuild project(s)", [r for r in estate.of_type(CODEBUILD_PROJECT) if r.account == account]),
-            ("CodeDeploy application(s)", [r for r in estate.of_type(CODEDEPLOY_APPLICATION) if r.account == account]),
-        ) if found] + ci_providers(estate, account)
-        count = sum(1 for r in workloads if r.account == account)
+            ("CodePipeline pipeline(s)", pipelines.get(account, [])),
+            ("CodeBuild project(s)", projects.get(account, [])),
+            ("CodeDeploy application(s)", applications.get(account, [])),
+        ) if found] + ci_providers(providers.get(account, []))
+        count = len(workloads)
         yield judged(estate.account_resource(account), bool(tools),
                      f"Changes can reach its {count} production resource(s) through {', '.join(tools)}.",
                      f"The account runs {count} production resource(s) but has no CodePipeline pipeline, CodeBuild "

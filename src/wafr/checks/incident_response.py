@@ -9,9 +9,10 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
-from wafr.checks.observability import production_workloads, unread_where
+from wafr.checks.observability import production_workloads
 from wafr.checks.registry import Result, check, fail, judged, not_assessed, passed
 from wafr.estate import GLOBAL, Estate, Resource
+from wafr.gaps import unread_where
 from wafr.phrases import first_few
 from wafr.resource_types import (ACCOUNT, CLOUDWATCH_ALARM, EVENTS_RULE, SSM_CONTACTS_CONTACT,
                                  SSM_INCIDENTS_REPLICATION_SET, SSM_INCIDENTS_RESPONSE_PLAN)

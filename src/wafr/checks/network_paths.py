@@ -76,7 +76,7 @@ def _zones_by_nat(estate: Estate, vpc: Resource) -> tuple[dict[str, set[str]], d
     each=EC2_VPC,
 )
 def nat_gateway_shared_across_zones(vpc: Resource, estate: Estate) -> Result | None:
-    if estate.environment_of(vpc) not in PRODUCTION_LIKE:
+    if not estate.in_production(vpc):
         return None  # outside production one NAT gateway is the economical choice (see the next check)
     served, own_zone = _zones_by_nat(estate, vpc)
     zones = set().union(*served.values()) if served else set()
@@ -320,7 +320,7 @@ def transit_gateway_links_environments(table: Resource, estate: Estate) -> Resul
     for a in send:
         for b in reach:
             if a.id != b.id and _environment_pair(estate, [a, b]):
-                prod_side = a if estate.environment_of(a) in PRODUCTION_LIKE else b
+                prod_side = a if estate.in_production(a) else b
                 return fail(table, f"VPCs associated with it reach the VPCs it routes to: "
                                    f"{_described(estate, a)} routes to {_described(estate, b)}.",
                             risk="HIGH" if estate.environment_of(prod_side) != UNKNOWN else "MEDIUM")

@@ -8,7 +8,6 @@ from wafr.checks.registry import Result, check, fail, not_assessed, passed
 from wafr.estate import Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import EC2_SUBNET, EC2_VPC, FMS_POLICY, NETWORK_FIREWALL
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # Firewall Manager policy types that put network protections in front of VPCs (WAF and Shield policies protect
 # endpoints and are judged with them).
@@ -45,7 +44,7 @@ def _network_policies(estate: Estate, region: str) -> list[Resource]:
     needs=("vpc", "network-firewall"),  # Firewall Manager is read where the account administers it (below)
 )
 def internet_facing_vpc_without_managed_firewall(vpc: Resource, estate: Estate) -> Result | None:
-    if estate.environment_of(vpc) not in PRODUCTION_LIKE:
+    if not estate.in_production(vpc):
         return None
     public = [s for s in estate.linked_to("vpc", vpc.id, EC2_SUBNET) if s.config.get("_public")]
     if not public:

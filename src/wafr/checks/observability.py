@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 from wafr.checks.identity import as_of, parse_time
 from wafr.checks.registry import Result, by_environment, check, fail, judged, not_assessed, passed, unread
 from wafr.estate import GLOBAL, Estate, Resource
-from wafr.gaps import CoverageGaps
+from wafr.gaps import unread_where
 from wafr.phrases import first_few
 from wafr.resource_types import (ACCOUNT, APIGW_REST_API, APIGW_STAGE, APIGWV2_API, CLOUDFRONT_DISTRIBUTION,
                                  CLOUDWATCH_ALARM, CLOUDWATCH_COMPOSITE_ALARM, CLOUDWATCH_DASHBOARD,
@@ -44,13 +44,6 @@ def production_workloads(estate: Estate) -> dict[str, list[Resource]]:
         if estate.in_production(resource):
             found[resource.account].append(resource)
     return found
-
-
-def unread_where(estate: Estate, services: Iterable[str], account: str, region: str = GLOBAL) -> str | None:
-    """Why an absence cannot be told from a gap: the reads of ``services`` missing for this account (in this Region,
-    or in any Region for an account-wide verdict). None when all were read."""
-    missing = [g for g in CoverageGaps.of_estate(estate).of(services) if g.affects(account, region)]
-    return "; ".join(g.reason for g in missing[:3]) + (" …" if len(missing) > 3 else "") if missing else None
 
 
 def _names(resources: Iterable[Resource], limit: int = 3) -> str:

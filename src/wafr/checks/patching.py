@@ -11,7 +11,6 @@ from wafr.checks.registry import Result, by_environment, check, fail, judged, no
 from wafr.estate import Estate, Resource
 from wafr.phrases import first_few
 from wafr.resource_types import EC2_INSTANCE, SSM_ASSOCIATION, SSM_MANAGED_INSTANCE, SSM_PATCH_COMPLIANCE
-from wafr.vocabulary import PRODUCTION_LIKE
 
 # The documents that scan and install patches against a patch baseline (patch policies run them too).
 PATCH_DOCUMENTS = frozenset({"AWS-RunPatchBaseline", "AWS-RunPatchBaselineAssociation",
@@ -85,9 +84,8 @@ def _targets(association: dict[str, Any], instance: Resource) -> bool | None:
 
 
 def _patching(estate: Estate, instance: Resource) -> list[Resource]:
-    return [a for a in estate.of_type(SSM_ASSOCIATION)
-            if (a.account, a.region) == (instance.account, instance.region)
-            and str(a.config.get("Name", "")).rsplit("/", 1)[-1] in PATCH_DOCUMENTS]
+    return [a for a in estate.of_type_in(instance.account, instance.region, SSM_ASSOCIATION)
+            if str(a.config.get("Name", "")).rsplit("/", 1)[-1] in PATCH_DOCUMENTS]
 
 
 def _unread(estate: Estate, instance: Resource, service: str) -> str | None:
@@ -114,7 +112,7 @@ def _unread(estate: Estate, instance: Resource, service: str) -> str | None:
     needs=("ec2", "ssm-managed-instances", "ssm-patching"),
 )
 def instance_patching_not_automated(instance: Resource, estate: Estate) -> Result | None:
-    if state(instance) != "running" or estate.environment_of(instance) not in PRODUCTION_LIKE:
+    if state(instance) != "running" or not estate.in_production(instance):
         return None
     if unread_here := _unread(estate, instance, "ssm-managed-instances"):
         return not_assessed(instance, f"Whether Systems Manager manages it is unknown: {unread_here}.")
