@@ -82,12 +82,6 @@ def test_environments_are_an_index_not_a_change_to_resources():
     assert [r.to_dict() for r in estate] == before
 
 
-def test_every_registered_bullet_names_the_resources():
-    for declared in registry.all_checks().values():
-        if declared.bullet:
-            assert "{resources}" in declared.bullet.one and "{resources}" in declared.bullet.many, declared.id
-
-
 def test_every_check_names_the_few_best_practices_its_evidence_addresses():
     """Every result is keyed to the framework, and a check's evidence addresses one to three practices: a longer list
     would be padding the coverage count."""

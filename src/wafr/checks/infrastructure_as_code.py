@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from wafr.checks.registry import Result, by_environment, check, judged, not_assessed
-from wafr.estate import Estate, Resource
+from wafr.estate import Estate, Resource, by_account
 from wafr.phrases import first_few
 from wafr.resource_types import (AUTOSCALING_GROUP, CLOUDFORMATION_STACK, DYNAMODB_TABLE, EC2_INSTANCE,
                                  ECS_SERVICE, ELB_LOAD_BALANCER, LAMBDA_FUNCTION, RDS_DB_INSTANCE)
@@ -58,9 +58,7 @@ def made_by(resource: Resource) -> str | None:
     resource_types=WORKLOAD_TYPES,
 )
 def production_not_deployed_as_code(estate: Estate) -> Iterator[Result]:
-    workloads = production_workloads(estate)
-    for account in sorted({r.account for r in workloads}):
-        mine = [r for r in workloads if r.account == account]
+    for account, mine in sorted(by_account(production_workloads(estate)).items()):
         by_hand = sorted(r.label for r in mine if made_by(r) is None)
         share = len(by_hand) / len(mine)
         counted = f"{len(by_hand)} of {len(mine)} production resources ({share:.0%})"

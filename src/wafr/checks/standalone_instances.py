@@ -4,7 +4,8 @@ replaces them when they, or their zone, fail."""
 from __future__ import annotations
 
 from wafr.checks.registry import Result, by_environment, check, fail, not_assessed, passed
-from wafr.estate import UNREAD_STATUSES, Estate, Resource
+from wafr.estate import Estate, Resource
+from wafr.gaps import unread_where
 from wafr.resource_types import AUTOSCALING_GROUP, EC2_INSTANCE, ELB_CLASSIC_LOAD_BALANCER, ELB_TARGET_GROUP
 
 # Tags AWS (or a node provisioner) puts on the instances it launches and replaces: the group or fleet that keeps
@@ -28,18 +29,6 @@ def _kept_by(instance: Resource, estate: Estate) -> str | None:
         if group.account == instance.account and any(
                 i.get("InstanceId") == instance.id for i in group.config.get("Instances") or []):
             return f"the Auto Scaling group {group.name}"
-    return None
-
-
-def _unread_elsewhere(instance: Resource, estate: Estate) -> str | None:
-    """Why a group or load balancer that holds the instance may have gone unseen: its service was not read in the
-    instance's Region. An estate built in code, with no coverage for the account, is judged as given."""
-    if not any(entry.account == instance.account for entry in estate.coverage):
-        return None
-    for service in ("autoscaling", "elbv2", "elb"):
-        entry = estate.coverage_of(instance.account, instance.region, service)
-        if entry is None or entry.status in UNREAD_STATUSES:
-            return estate.gap(instance.account, instance.region, service)
     return None
 
 
@@ -73,8 +62,9 @@ def ec2_standalone_instance(instance: Resource, estate: Estate) -> Result | None
         return passed(instance, f"{kept[0].upper()}{kept[1:]} replaces it when it fails.")
     if _balanced_by(instance, estate):
         return None  # traffic fails over to its peers; whether they are replaced is not seen from here
-    unseen = _unread_elsewhere(instance, estate)
-    if unseen:  # "alone" rests on what was not found: the group or load balancer may be in what was not read
+    # "Alone" rests on what was not found: the group or load balancer may be in what was not read in its Region.
+    unseen = unread_where(estate, ("autoscaling", "elbv2", "elb"), instance.account, instance.region)
+    if unseen:
         return not_assessed(instance, f"No group or load balancer was found for it, but {unseen}.")
     recovery = (instance.config.get("MaintenanceOptions") or {}).get("AutoRecovery")
     zone = (instance.config.get("Placement") or {}).get("AvailabilityZone", "its zone")

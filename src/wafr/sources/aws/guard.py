@@ -84,7 +84,7 @@ def operations(*names: str) -> frozenset[Operation]:
         service, _, operation = name.partition(":")
         if not service or not re.fullmatch(r"[A-Z][A-Za-z0-9]+", operation):
             raise ValueError(f"{name!r} is not a 'service:Operation' declaration (e.g. 'ec2:DescribeVpcs')")
-        if operation in SECRET_READS and (service, operation) not in SCANNED_READS:
+        if returns_secrets(service, operation):
             raise ValueError(f"{name} returns secrets or data and may not be declared")
         parsed.add((service, operation))
     return frozenset(parsed)
@@ -99,14 +99,19 @@ def reads(*names: str) -> frozenset[Operation]:
     return declared
 
 
+def returns_secrets(service: str, operation: str) -> bool:
+    """A read of secrets or data that no scan may make: named in SECRET_READS and not one of the SCANNED_READS."""
+    return operation in SECRET_READS and (service, operation) not in SCANNED_READS
+
+
 def is_allowed(allowed: frozenset[Operation], service: str, operation: str) -> bool:
-    return (operation not in SECRET_READS or (service, operation) in SCANNED_READS) and (service, operation) in allowed
+    return not returns_secrets(service, operation) and (service, operation) in allowed
 
 
 def install(events: Any, allowed: Iterable[Operation]) -> None:
     """Guard a botocore event system (a boto3 Session's ``events``): only ``allowed`` operations pass."""
     allowed = frozenset(allowed)
-    secret = sorted(f"{s}:{o}" for s, o in allowed if o in SECRET_READS and (s, o) not in SCANNED_READS)
+    secret = sorted(f"{s}:{o}" for s, o in allowed if returns_secrets(s, o))
     if secret:
         raise ValueError(f"refusing to allow secret or data reads: {', '.join(secret)}")
 
