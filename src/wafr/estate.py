@@ -155,6 +155,11 @@ class Estate:
         index = self.derived("by-place", build)
         return [r for t in types for r in index.get((account, region, t), ())]
 
+    def with_id(self, resource_id: str, type: str | None = None) -> list[Resource]:
+        """Every resource with this native id, in any account: an account's own organizations record and the
+        management account's copy of it, say."""
+        return [r for r in self._by_id.get(resource_id, []) if type is None or r.type == type]
+
     def get(self, resource_id: str, type: str | None = None, account: str | None = None) -> Resource | None:
         """The resource with this native id (or ARN), optionally narrowed by type and account."""
         if resource_id in self._by_arn and type in (None, self._by_arn[resource_id].type):

@@ -16,11 +16,10 @@ _ACCOUNT_READS = ("ListTagsForResource", "ListParents", "DescribeOrganizationalU
 
 def _unread_account(estate: Estate, account: str) -> str | None:
     """Why the organization's record of the account is incomplete, when a read that places it failed."""
-    for record in estate.of_type(ORG_ACCOUNT):
-        errors = record.errors
-        failed = [op for op in _ACCOUNT_READS if op in errors] if record.id == account else []
+    for record in estate.with_id(account, ORG_ACCOUNT):  # every copy: the management account's places it
+        failed = [op for op in _ACCOUNT_READS if op in record.errors]
         if failed:
-            return f"{failed[0]} failed for account {account} ({errors[failed[0]]})"
+            return f"{failed[0]} failed for account {account} ({record.errors[failed[0]]})"
     return None
 
 

@@ -122,8 +122,8 @@ def _billing_data(estate: Estate, account: str) -> list[str]:
 
 def _member_of_unscanned_organization(estate: Estate, account: str) -> bool:
     """A member account whose own organizations read says so: its management account holds the billing data."""
-    return any(a.id == account and a.config.get("_member") and not a.config.get("_management")
-               for a in estate.of_type(ORG_ACCOUNT) if a.account == account)
+    record = estate.get(account, ORG_ACCOUNT, account)
+    return record is not None and bool(record.config.get("_member")) and not record.config.get("_management")
 
 
 @check(

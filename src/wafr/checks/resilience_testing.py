@@ -19,7 +19,7 @@ RAN = ("running", "stopping", "completed", "stopped")  # "failed" and "cancelled
 def account_environment(estate: Estate, account: str) -> str:
     """The account's environment: its own name in the organization if that says, else prod when it holds any
     production resource, staging or dev when every resource placed in an environment is, unknown otherwise."""
-    record = next((a for a in estate.of_type(ORG_ACCOUNT) if a.id == account), None)
+    record = estate.get(account, ORG_ACCOUNT)
     if record is not None and estate.environment_of(record) != UNKNOWN:
         return estate.environment_of(record)
     placed = _placed_by_account(estate).get(account, set())

@@ -18,7 +18,7 @@ _ORG_ID = re.compile(r"(o-[a-z0-9]+)")
 def _organization(estate: Estate, account: str) -> tuple[bool | None, str | None, set[str] | None]:
     """(member?, organization id, its accounts if the management account listed them) for the account; member is
     None where the account's organizations read is missing."""
-    record = next((a for a in estate.of_type(ORG_ACCOUNT) if a.id == account and a.account == account), None)
+    record = estate.get(account, ORG_ACCOUNT, account)  # the account's own organizations read
     if record is None:
         return None, None, None
     if not record.config.get("_member"):
